@@ -59,3 +59,6 @@ class SandboxData:
     store: ShopifyStore
     company: QboCompany
     seed: int = 0
+    # Ground truth for matching quality: Shopify variant GID -> QBO Item Id, or None where the
+    # books hold no item for that variant. Only tests and benchmarks read it.
+    item_truth: dict[str, str | None] = field(default_factory=dict)
