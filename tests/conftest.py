@@ -46,3 +46,50 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("WORKBENCH_USER", "tester")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     yield home
+
+
+PG_URL = os.environ.get("WORKBENCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_unreachable_reason() -> str | None:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a hard dependency
+        return "psycopg is not installed"
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except Exception as exc:
+        return f"no PostgreSQL server reachable at {PG_URL}: {str(exc).strip()[:120]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_reason() -> str | None:
+    return _pg_unreachable_reason()
+
+
+@pytest.fixture
+def pg_url(pg_reason: str | None) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    if pg_reason:
+        pytest.skip(pg_reason)
+    import uuid
+
+    import psycopg
+
+    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs once on SQLite (a file, WAL) and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("pg_url"))

@@ -22,6 +22,8 @@ import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from workbench.errors import WorkbenchError
+
 APP_NAME = "workbench"
 ENV_PREFIX = "WORKBENCH_"
 DEFAULT_SHOPIFY_API_VERSION = "2026-10"
@@ -32,7 +34,7 @@ CONFIG_FILE_NAME = "config.toml"
 MASK = "•••••• (set)"
 
 
-class ConfigError(Exception):
+class ConfigError(WorkbenchError):
     """A setting is missing or invalid; the message says which and what to do."""
 
 
@@ -76,7 +78,7 @@ class Settings(BaseSettings):
     home: Path | None = Field(
         default=None, description="One folder for config and data (tests, teams, demos)."
     )
-    db: str | None = Field(default=None, description="SQLAlchemy URL of the store.")
+    db: str | None = Field(default=None, repr=False, description="SQLAlchemy URL of the store.")
     user: str = Field(default_factory=default_user, description="Reviewer name in the audit log.")
 
     shopify_shop_url: str | None = None
@@ -226,9 +228,7 @@ def _describe(errors: ValidationError, config_file: Path) -> str:
     for error in errors.errors():
         name = str(error["loc"][0]) if error["loc"] else "?"
         message = str(error["msg"]).removeprefix("Value error, ")
-        lines.append(
-            f"{ENV_PREFIX}{name.upper()} (or '{name}' in {config_file}): {message}"
-        )
+        lines.append(f"{ENV_PREFIX}{name.upper()} (or '{name}' in {config_file}): {message}")
     return "invalid setting: " + "; ".join(lines)
 
 

@@ -13,8 +13,18 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 # ISO 4217 currencies whose minor unit is not the cent.
-_MINOR_DIGITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3,
-                 "JOD": 3, "TND": 3}
+_MINOR_DIGITS = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+}
 
 
 class MoneyError(ValueError):

@@ -14,14 +14,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlmodel import Session
 
 from workbench.config import mask_url_password
+from workbench.errors import WorkbenchError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class StoreError(Exception):
+class StoreError(WorkbenchError):
     """The database could not be opened or migrated; the message names the URL (masked)."""
 
 

@@ -25,9 +25,11 @@ class MoneyColumn(TypeDecorator[Decimal]):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if not isinstance(value, Decimal):
             raise TypeError(f"money must be Decimal, got {type(value).__name__}")
         scaled = value * _FACTOR

@@ -1,0 +1,247 @@
+"""The review queue: Shopify activity awaiting review, as pages the screen can show.
+
+The screen must stay fast at 100,000 rows, so the queue holds only the ordered keys (a few MB
+at that size) and reads the rows of the visible window by key; nothing renders or loads what is
+not on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, and_, literal, or_, select, union_all
+
+from workbench.store.engine import Store
+from workbench.store.tables import (
+    BalanceTransactionRow,
+    LineItemRow,
+    OrderRow,
+    PayoutRow,
+    RefundRow,
+    TransactionRow,
+)
+
+ORDER, REFUND, PAYOUT = "order", "refund", "payout"
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    kind: str
+    id: str
+    local_date: date
+    label: str
+    counterparty: str
+    amount: Decimal
+    currency: str
+    status: str
+    marks: str = ""
+
+
+@dataclass(frozen=True)
+class DetailLine:
+    description: str
+    quantity: str
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityDetail:
+    row: ActivityRow
+    title: str
+    facts: list[tuple[str, str]]
+    lines: list[DetailLine]
+    total_label: str
+    total: Decimal
+
+
+def _orders_keys() -> Any:
+    o = OrderRow.__table__.c  # type: ignore[attr-defined]
+    proposable = and_(o.test.is_(False), or_(o.cancelled_at.is_(None), o.total_received != 0))
+    return select(
+        o.local_date.label("d"), literal(ORDER, String).label("k"), o.id.label("i")
+    ).where(proposable)
+
+
+def _refund_keys() -> Any:
+    r = RefundRow.__table__.c  # type: ignore[attr-defined]
+    o = OrderRow.__table__.c  # type: ignore[attr-defined]
+    return (
+        select(r.local_date.label("d"), literal(REFUND, String).label("k"), r.id.label("i"))
+        .join_from(RefundRow.__table__, OrderRow.__table__, r.order_id == o.id)  # type: ignore[arg-type]
+        .where(o.test.is_(False))
+    )
+
+
+def _payout_keys() -> Any:
+    p = PayoutRow.__table__.c  # type: ignore[attr-defined]
+    return select(p.local_date.label("d"), literal(PAYOUT, String).label("k"), p.id.label("i"))
+
+
+class ReviewQueue:
+    """Ordered keys of everything to review (newest first), with row look-ups by window."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.keys: list[tuple[str, str]] = []
+
+    def reload(self) -> int:
+        union = union_all(_orders_keys(), _refund_keys(), _payout_keys()).subquery()
+        statement = select(union.c.k, union.c.i).order_by(
+            union.c.d.desc(), union.c.k, union.c.i.desc()
+        )
+        with self._store.session() as session:
+            self.keys = [(k, i) for k, i in session.execute(statement)]
+        return len(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def rows(self, start: int, stop: int) -> list[ActivityRow]:
+        window = self.keys[max(start, 0) : max(stop, 0)]
+        wanted: dict[str, list[str]] = {ORDER: [], REFUND: [], PAYOUT: []}
+        for kind, key in window:
+            wanted[kind].append(key)
+        found: dict[tuple[str, str], ActivityRow] = {}
+        with self._store.session() as session:
+            if wanted[ORDER]:
+                for o in session.scalars(select(OrderRow).where(OrderRow.id.in_(wanted[ORDER]))):  # type: ignore[attr-defined]
+                    found[(ORDER, o.id)] = _order_row(o)
+            if wanted[REFUND]:
+                statement = (
+                    select(RefundRow, OrderRow)
+                    .join(OrderRow, RefundRow.order_id == OrderRow.id)  # type: ignore[arg-type]
+                    .where(RefundRow.id.in_(wanted[REFUND]))  # type: ignore[attr-defined]
+                )
+                for refund, order in session.execute(statement):
+                    found[(REFUND, refund.id)] = _refund_row(refund, order)
+            if wanted[PAYOUT]:
+                for p in session.scalars(select(PayoutRow).where(PayoutRow.id.in_(wanted[PAYOUT]))):  # type: ignore[attr-defined]
+                    found[(PAYOUT, p.id)] = _payout_row(p)
+        return [found[k] for k in window if k in found]
+
+    def detail(self, row: ActivityRow) -> ActivityDetail:
+        with self._store.session() as session:
+            if row.kind == ORDER:
+                return _order_detail(session, row)
+            if row.kind == REFUND:
+                return _refund_detail(session, row)
+            return _payout_detail(session, row)
+
+
+def _order_row(o: OrderRow) -> ActivityRow:
+    marks = "!" if o.edited else ""
+    return ActivityRow(
+        kind=ORDER, id=o.id, local_date=o.local_date, label=f"{o.name} Order",
+        counterparty=o.customer_name or "Guest", amount=o.total_price, currency=o.currency,
+        status=(o.financial_status or "").lower().replace("_", " "), marks=marks,
+    )  # fmt: skip
+
+
+def _refund_row(r: RefundRow, o: OrderRow) -> ActivityRow:
+    return ActivityRow(
+        kind=REFUND, id=r.id, local_date=r.local_date, label=f"{o.name} Refund",
+        counterparty=o.customer_name or "Guest", amount=-r.total, currency=o.currency,
+        status="refund",
+    )  # fmt: skip
+
+
+def _payout_row(p: PayoutRow) -> ActivityRow:
+    return ActivityRow(
+        kind=PAYOUT, id=p.id, local_date=p.local_date, label=f"Payout {p.legacy_id}",
+        counterparty="Shopify Payments", amount=p.net, currency=p.currency,
+        status=p.status.lower(), marks="" if p.status == "PAID" else "…",
+    )  # fmt: skip
+
+
+def _order_detail(session: Any, row: ActivityRow) -> ActivityDetail:
+    order = session.get(OrderRow, row.id)
+    items: Sequence[LineItemRow] = session.scalars(
+        select(LineItemRow).where(LineItemRow.order_id == row.id).order_by(LineItemRow.position)  # type: ignore[arg-type]
+    ).all()
+    payments: Sequence[TransactionRow] = session.scalars(
+        select(TransactionRow).where(
+            TransactionRow.order_id == row.id,  # type: ignore[arg-type]
+            TransactionRow.refund_id.is_(None),  # type: ignore[union-attr]
+        )
+    ).all()
+    lines = [
+        DetailLine(
+            description=f"{li.title}" + (f" - {li.variant_title}" if li.variant_title else ""),
+            quantity=f"{li.quantity} × {li.unit_price:,.2f}",
+            amount=li.original_total - li.discount,
+            note=(li.sku or "no SKU") + (" · gift card" if li.is_gift_card else ""),
+        )
+        for li in items
+    ]
+    if order.total_shipping:
+        lines.append(DetailLine("Shipping", "", order.total_shipping))
+    if order.total_tax:
+        lines.append(DetailLine("Tax", "", order.total_tax))
+    if order.total_tip:
+        lines.append(DetailLine("Tip", "", order.total_tip))
+    for t in payments:
+        if t.kind in {"SALE", "CAPTURE"}:
+            fee = f" · fee {t.fee:,.2f}" if t.fee else ""
+            lines.append(DetailLine(f"Paid via {t.gateway}", t.status.lower(), t.amount, fee))
+    facts = [
+        ("Date", order.local_date.isoformat()),
+        ("Customer", order.customer_name or "Guest"),
+        ("Source", order.source_name or ""),
+        ("Status", (order.financial_status or "").lower()),
+        ("Gateways", order.gateways or "none"),
+        ("Discounts", f"{order.total_discounts:,.2f}"),
+    ]
+    if order.edited:
+        facts.append(("Note", "edited after it was placed"))
+    return ActivityDetail(row, f"Order {order.name}", facts, lines, "Total", order.total_price)
+
+
+def _refund_detail(session: Any, row: ActivityRow) -> ActivityDetail:
+    refund = session.get(RefundRow, row.id)
+    order = session.get(OrderRow, refund.order_id)
+    transactions: Sequence[TransactionRow] = session.scalars(
+        select(TransactionRow).where(TransactionRow.refund_id == row.id)  # type: ignore[arg-type]
+    ).all()
+    lines = [
+        DetailLine(f"Refunded via {t.gateway}", t.status.lower(), -t.amount) for t in transactions
+    ]
+    facts = [
+        ("Date", refund.local_date.isoformat()),
+        ("Order", order.name),
+        ("Customer", order.customer_name or "Guest"),
+        ("Note", refund.note or ""),
+    ]
+    return ActivityDetail(row, f"Refund on {order.name}", facts, lines, "Refunded", -refund.total)
+
+
+def _payout_detail(session: Any, row: ActivityRow) -> ActivityDetail:
+    payout = session.get(PayoutRow, row.id)
+    balance: Sequence[BalanceTransactionRow] = session.scalars(
+        select(BalanceTransactionRow)
+        .where(BalanceTransactionRow.payout_id == row.id)  # type: ignore[arg-type]
+        .order_by(BalanceTransactionRow.transaction_date)  # type: ignore[arg-type]
+    ).all()
+    grouped: dict[str, tuple[int, Decimal, Decimal]] = {}
+    for b in balance:
+        if b.type == "TRANSFER":
+            continue
+        count, amount, fee = grouped.get(b.type, (0, Decimal(0), Decimal(0)))
+        grouped[b.type] = (count + 1, amount + b.amount, fee + b.fee)
+    lines = []
+    for kind, (count, amount, fee) in sorted(grouped.items()):
+        name = kind.replace("_", " ").lower()
+        lines.append(DetailLine(name.capitalize(), f"{count} rows", amount))
+        if fee:
+            lines.append(DetailLine(f"Fees on {name}", "", -fee))
+    facts = [
+        ("Date", payout.local_date.isoformat()),
+        ("Status", payout.status.lower()),
+        ("Type", payout.transaction_type.lower()),
+        ("Balance rows", str(len(balance))),
+    ]
+    return ActivityDetail(row, f"Payout {payout.legacy_id}", facts, lines, "Net", payout.net)

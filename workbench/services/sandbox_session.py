@@ -1,0 +1,78 @@
+"""The built-in sandbox: a generated store and company behind the two emulators, in-process.
+
+``workbench demo`` and the integration tests use exactly the production clients against it;
+only the transport differs (an in-process ASGI bridge instead of the network).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import httpx
+
+from workbench.config import DEFAULT_SHOPIFY_API_VERSION
+from workbench.sandbox.dataset import SandboxData
+from workbench.sandbox.generator import generate
+from workbench.sandbox.qbo_emulator import QboEmulator
+from workbench.sandbox.qbo_emulator import create_app as create_qbo_app
+from workbench.sandbox.shopify_emulator import ShopifyEmulator
+from workbench.sandbox.shopify_emulator import create_app as create_shopify_app
+from workbench.sandbox.transport import SyncASGITransport
+from workbench.services.progress import ProgressCallback, ignore_progress
+from workbench.services.shopify_sync import SyncResult, sync_shopify
+from workbench.shopify.client import ShopifyClient, TokenProvider
+from workbench.store.engine import Store
+
+QBO_SANDBOX_BASE = "https://sandbox-quickbooks.api.intuit.com"
+
+
+@dataclass
+class Sandbox:
+    data: SandboxData
+    shopify: ShopifyEmulator
+    qbo: QboEmulator
+    shopify_transport: httpx.BaseTransport
+    qbo_transport: httpx.BaseTransport
+    _closers: list[SyncASGITransport] = field(default_factory=list)
+
+    @property
+    def shop_url(self) -> str:
+        return f"https://{self.data.store.shop['myshopifyDomain']}"
+
+    @property
+    def company_name(self) -> str:
+        return str(self.data.company.company_info.get("CompanyName", "Sandbox company"))
+
+    def shopify_client(self, api_version: str = DEFAULT_SHOPIFY_API_VERSION) -> ShopifyClient:
+        return ShopifyClient(
+            self.shop_url,
+            TokenProvider(token=self.data.store.access_token),
+            api_version=api_version,
+            transport=self.shopify_transport,
+        )
+
+    def close(self) -> None:
+        for transport in self._closers:
+            transport.close()
+
+
+def start_sandbox(
+    *, orders: int = 500, seed: int = 7, end: date | None = None, throttle: bool = False
+) -> Sandbox:
+    data = generate(seed=seed, orders=orders, end=end)
+    shopify = ShopifyEmulator(data.store, throttle=throttle)
+    qbo = QboEmulator([data.company], rate_limits=throttle)
+    shopify_transport = SyncASGITransport(create_shopify_app(shopify))
+    qbo_transport = SyncASGITransport(create_qbo_app(qbo))
+    return Sandbox(
+        data, shopify, qbo, shopify_transport, qbo_transport, [shopify_transport, qbo_transport]
+    )
+
+
+def fill_store(
+    store: Store, sandbox: Sandbox, *, progress: ProgressCallback = ignore_progress
+) -> SyncResult:
+    """Sync the sandbox shop into the store through the real client, as a user's first sync."""
+    with sandbox.shopify_client() as client:
+        return sync_shopify(store, client, progress=progress)

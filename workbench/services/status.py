@@ -1,0 +1,46 @@
+"""``workbench status``: how much is synced and where every proposal stands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from workbench.domain.proposals import ProposalState
+from workbench.services.activity import ReviewQueue
+from workbench.store import shopify_repo
+from workbench.store.engine import Store
+from workbench.store.tables import ProposalRow, ShopRow, SyncCheckpointRow
+
+
+def status(store: Store) -> dict[str, Any]:
+    with store.session() as session:
+        counts = shopify_repo.shopify_counts(session)
+        by_state = {state.value: 0 for state in ProposalState}
+        for state, n in session.execute(
+            select(ProposalRow.state, func.count()).group_by(ProposalRow.state)
+        ):
+            by_state[str(state)] = int(n)
+        shop = session.scalars(select(ShopRow)).first()
+        checkpoints = {
+            c.source: c.updated_at.isoformat() for c in session.scalars(select(SyncCheckpointRow))
+        }
+    queue = ReviewQueue(store)
+    awaiting = queue.reload()
+    decided = sum(
+        n
+        for state, n in by_state.items()
+        if state not in {ProposalState.PENDING, ProposalState.NEEDS_ATTENTION}
+    )
+    return {
+        "shop": shop.domain if shop else None,
+        "orders": counts.orders,
+        "test_orders": counts.test_orders,
+        "refunds": counts.refunds,
+        "payouts": counts.payouts,
+        "balance_transactions": counts.balance_transactions,
+        "unknown_balance_types": counts.unknown_balance_types,
+        "awaiting_review": max(awaiting - decided, 0),
+        **by_state,
+        "last_sync": checkpoints,
+    }

@@ -1,0 +1,57 @@
+"""What the app works on: one store, its review queue, and the facts the header shows.
+
+The TUI talks only to this object (and the services it exposes), never to SQL or HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from workbench.services.activity import ActivityDetail, ActivityRow, ReviewQueue
+from workbench.store.engine import Store
+from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
+
+
+@dataclass(frozen=True)
+class Summary:
+    shop: str
+    company: str
+    awaiting: int
+    last_sync: str | None
+
+
+class Workspace:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        company_name: str | None = None,
+        sync: Callable[[], object] | None = None,
+    ) -> None:
+        self.store = store
+        self.queue = ReviewQueue(store)
+        self._company_name = company_name
+        self.sync_runner = sync
+
+    def reload(self) -> int:
+        return self.queue.reload()
+
+    def detail(self, row: ActivityRow) -> ActivityDetail:
+        return self.queue.detail(row)
+
+    def summary(self) -> Summary:
+        with self.store.session() as session:
+            shop = session.scalars(select(ShopRow)).first()
+            company = session.scalars(
+                select(QboEntityRow.name).where(QboEntityRow.entity_type == "CompanyInfo")
+            ).first()
+            last = session.scalar(select(func.max(SyncCheckpointRow.updated_at)))
+        return Summary(
+            shop=shop.domain if shop else "no shop synced",
+            company=company or self._company_name or "QuickBooks not connected",
+            awaiting=len(self.queue),
+            last_sync=last.astimezone().strftime("%H:%M") if last else None,
+        )

@@ -1,0 +1,22 @@
+"""App-level facts that workers report; only message handlers change what the screen shows."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from workbench.services.activity import ActivityDetail
+from workbench.services.workspace import Summary
+
+
+class QueueLoaded(Message):
+    def __init__(self, count: int, summary: Summary) -> None:
+        super().__init__()
+        self.count = count
+        self.summary = summary
+
+
+class DetailLoaded(Message):
+    def __init__(self, index: int, detail: ActivityDetail | None) -> None:
+        super().__init__()
+        self.index = index
+        self.detail = detail
