@@ -200,8 +200,8 @@ class BalanceTransaction:
     fee: Decimal
     net: Decimal
     currency: str
-    transaction_date: datetime
-    local_date: date
+    transaction_date: datetime | None
+    local_date: date | None
     payout_id: str | None
     payout_status: str | None
     source_id: str | None

@@ -115,7 +115,7 @@ def _line_item(node: JSON, order_id: str, position: int) -> LineItem:
     if not discount and node.get("totalDiscountSet"):
         discount = shop_money(node["totalDiscountSet"])
     return LineItem(
-        id=node["id"],
+        id=node.get("id") or f"{order_id}#line{position}",
         order_id=order_id,
         position=position,
         sku=sku,
@@ -288,9 +288,9 @@ def payout_from_graphql(node: JSON, tz: ZoneInfo) -> Payout:
 
 
 def balance_transaction_from_graphql(node: JSON, tz: ZoneInfo) -> BalanceTransaction:
-    moment = required_instant(
-        node.get("transactionDate"), f"balance transaction {node.get('id')} transactionDate"
-    )
+    # Older API versions call it processedAt; a partial selection may have neither, and then
+    # the row takes its payout's date downstream rather than being dropped.
+    moment = instant(node.get("transactionDate") or node.get("processedAt"))
     payout = node.get("associatedPayout") or {}
     order = node.get("associatedOrder") or {}
     amount = node.get("amount") or {}
@@ -303,7 +303,7 @@ def balance_transaction_from_graphql(node: JSON, tz: ZoneInfo) -> BalanceTransac
         net=money_v2(node.get("net")),
         currency=str(amount.get("currencyCode") or ""),
         transaction_date=moment,
-        local_date=local_date(moment, tz),
+        local_date=local_date(moment, tz) if moment else None,
         payout_id=payout.get("id"),
         payout_status=payout.get("status"),
         source_id=_str_or_none(node.get("sourceId")),

@@ -158,8 +158,8 @@ class BalanceTransactionRow(SQLModel, table=True):
     fee: Decimal = money()
     net: Decimal = money()
     currency: str
-    transaction_date: datetime = instant()
-    local_date: date
+    transaction_date: datetime | None = instant(nullable=True)
+    local_date: date | None = None
     source_id: str | None = None
     source_type: str | None = None
     source_order_transaction_id: str | None = None
