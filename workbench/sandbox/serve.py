@@ -12,6 +12,7 @@ import contextlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -59,11 +60,9 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def _server(app: object, host: str, port: int) -> uvicorn.Server:
+def _server(app: Any, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    return server
+    return uvicorn.Server(config)
 
 
 async def serve(
@@ -102,12 +101,15 @@ async def serve(
             qbo_refresh_token=data.company.refresh_token,
         )
     )
+    waiters: list[asyncio.Future[Any]] = list(tasks)
+    if stop is not None:
+        waiters.append(asyncio.ensure_future(stop.wait()))
     try:
-        if stop is None:
-            await asyncio.gather(*tasks)
-        else:
-            await stop.wait()
+        # Ctrl+C reaches only one server's handler; when either stops, stop both.
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        for waiter in waiters[len(tasks) :]:
+            waiter.cancel()
         shopify.should_exit = qbo.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
 

@@ -72,7 +72,7 @@ def _refund_keys() -> Any:
     o = OrderRow.__table__.c  # type: ignore[attr-defined]
     return (
         select(r.local_date.label("d"), literal(REFUND, String).label("k"), r.id.label("i"))
-        .join_from(RefundRow.__table__, OrderRow.__table__, r.order_id == o.id)  # type: ignore[arg-type]
+        .join_from(RefundRow.__table__, OrderRow.__table__, r.order_id == o.id)  # type: ignore[attr-defined]
         .where(o.test.is_(False))
     )
 

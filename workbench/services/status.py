@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from workbench.domain.proposals import ProposalState
 from workbench.services.activity import ReviewQueue
@@ -18,7 +19,7 @@ def status(store: Store) -> dict[str, Any]:
         counts = shopify_repo.shopify_counts(session)
         by_state = {state.value: 0 for state in ProposalState}
         for state, n in session.execute(
-            select(ProposalRow.state, func.count()).group_by(ProposalRow.state)
+            select(col(ProposalRow.state), func.count()).group_by(col(ProposalRow.state))
         ):
             by_state[str(state)] = int(n)
         shop = session.scalars(select(ShopRow)).first()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from workbench.services.activity import ActivityDetail, ActivityRow, ReviewQueue
 from workbench.store.engine import Store
@@ -46,7 +47,7 @@ class Workspace:
         with self.store.session() as session:
             shop = session.scalars(select(ShopRow)).first()
             company = session.scalars(
-                select(QboEntityRow.name).where(QboEntityRow.entity_type == "CompanyInfo")
+                select(col(QboEntityRow.name)).where(col(QboEntityRow.entity_type) == "CompanyInfo")
             ).first()
             last = session.scalar(select(func.max(SyncCheckpointRow.updated_at)))
         return Summary(
