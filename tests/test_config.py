@@ -91,7 +91,7 @@ def test_broken_toml_names_the_file(isolated_home: Path) -> None:
 
 def test_unknown_key_in_file_is_reported(isolated_home: Path) -> None:
     write_config(isolated_home, 'shopfiy_token = "x"\n')
-    with pytest.raises(ConfigError, match="unknown setting.*shopfiy_token"):
+    with pytest.raises(ConfigError, match=r"unknown setting.*shopfiy_token"):
         load_settings()
 
 

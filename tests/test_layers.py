@@ -37,9 +37,11 @@ def offenders(
             top = name.split(".")[0]
             if top in forbidden or any(name == f or name.startswith(f + ".") for f in forbidden):
                 bad.append(f"{path.relative_to(PACKAGE)} imports {name}")
-            if allowed_ours is not None and top == "workbench":
-                if not any(name == a or name.startswith(a + ".") for a in allowed_ours):
-                    bad.append(f"{path.relative_to(PACKAGE)} imports {name}")
+            ours_allowed = allowed_ours is None or any(
+                name == a or name.startswith(a + ".") for a in allowed_ours
+            )
+            if top == "workbench" and not ours_allowed:
+                bad.append(f"{path.relative_to(PACKAGE)} imports {name}")
     return bad
 
 

@@ -35,7 +35,7 @@ def test_shopify_unpadded_strings_read_exactly() -> None:
 
 
 def test_currencies_never_mix() -> None:
-    with pytest.raises(MoneyError, match="USD.*CAD"):
+    with pytest.raises(MoneyError, match=r"USD.*CAD"):
         Money.of("1", "USD") + Money.of("1", "CAD")
 
 

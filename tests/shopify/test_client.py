@@ -63,8 +63,8 @@ def test_throttled_with_http_200_is_retried_after_the_computed_wait(shared_fixtu
     throttled = json.loads(
         (shared_fixtures / "shopify" / "throttled_error_graphql.json").read_text()
     )
-    responses = [httpx.Response(200, json=throttled),
-                 httpx.Response(200, json={"data": {"ok": True}, "extensions": cost(900)})]  # fmt: skip
+    ok = {"data": {"ok": True}, "extensions": cost(900)}
+    responses = [httpx.Response(200, json=throttled), httpx.Response(200, json=ok)]
     sleeps: list[float] = []
     client = make_client(lambda r: responses.pop(0), sleeps)
     assert client.execute("{ ok }") == {"ok": True}
@@ -138,8 +138,11 @@ def test_client_credentials_are_exchanged_and_renewed_on_401() -> None:
 
 
 def test_graphql_errors_are_raised_with_their_message() -> None:
-    body = {"errors": [{"message": "Field 'foo' doesn't exist on type 'Order'",
-                        "extensions": {"code": "undefinedField"}}], "extensions": cost(1000)}  # fmt: skip
+    error = {
+        "message": "Field 'foo' doesn't exist on type 'Order'",
+        "extensions": {"code": "undefinedField"},
+    }
+    body = {"errors": [error], "extensions": cost(1000)}
     with pytest.raises(ShopifyQueryError, match="foo") as info:
         make_client(lambda r: httpx.Response(200, json=body), []).execute("{ foo }")
     assert info.value.codes == {"undefinedField"}

@@ -62,7 +62,7 @@ def test_money_round_trips_exactly_and_sums_in_sql(db_url: str) -> None:
 def test_money_refuses_float_and_excess_precision(db_url: str) -> None:
     store = open_store(db_url)
     for bad in (0.1, Decimal("0.00001")):
-        with pytest.raises(Exception, match="Decimal|decimal places"), store.session() as s:
+        with pytest.raises(Exception, match=r"Decimal|decimal places"), store.session() as s:
             s.add(_order("gid://shopify/Order/9", total_price=bad))
     store.close()
 

@@ -9,12 +9,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from workbench.services.workspace import Workspace
+from workbench.tui.failures import ReportsWorkerFailures
 from workbench.tui.messages import DetailLoaded, QueueLoaded
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerFailures, Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace

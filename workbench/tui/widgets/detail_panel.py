@@ -38,7 +38,10 @@ def render_detail(detail: ActivityDetail) -> RenderableType:
 class DetailPanel(Static):
     """Shows one record; empty state explains what to do."""
 
+    detail: ActivityDetail | None = None
+
     def show(self, detail: ActivityDetail | None) -> None:
+        self.detail = detail
         if detail is None:
             self.update(Text("Nothing to review. Press s to sync.", style="dim"))
         else:

@@ -1,0 +1,46 @@
+"""A small store filled through the normaliser, and the app over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.factories import balance_node, order_node, payout_node
+from workbench.shopify.normalize import (
+    balance_transaction_from_graphql,
+    order_from_graphql,
+    payout_from_graphql,
+)
+from workbench.store import shopify_repo
+from workbench.store.engine import Store, open_store
+
+TZ = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(f"sqlite:///{tmp_path / 'tui.db'}")
+    nodes = [
+        order_node(1001, processed_at="2026-11-01T15:00:00Z", customer="Zoë Kowalski"),
+        order_node(1002, processed_at="2026-11-02T15:00:00Z", refund="45.00"),
+        order_node(1003, processed_at="2026-11-02T16:00:00Z", test=True),
+        order_node(1004, processed_at="2026-11-02T17:00:00Z", cancelled=True),
+    ]
+    payouts = [payout_node(77, "160.92", issued_at="2026-11-04T12:00:00Z")]
+    balance = [
+        balance_node(1, "CHARGE", "129.00", "4.04", 77, 1001),
+        balance_node(2, "CHARGE", "129.00", "4.04", 77, 1002),
+        balance_node(3, "REFUND", "-45.00", "0", 77, 1002),
+        balance_node(4, "TRANSFER", "-160.92", "0", 77, None),
+    ]
+    with store.session() as session:
+        shopify_repo.save_orders(session, [order_from_graphql(n, TZ) for n in nodes], nodes, "api")
+        shopify_repo.save_payouts(session, [payout_from_graphql(n, TZ) for n in payouts], payouts)
+        shopify_repo.save_balance_transactions(
+            session, [balance_transaction_from_graphql(n, TZ) for n in balance], balance
+        )
+    yield store
+    store.close()
