@@ -1,0 +1,618 @@
+"""Field resolvers: the fields whose value is not simply the same key of the node dict.
+
+Connections are built here from the plain lists the generator stores (``lineItems`` is a list in
+the data and a ``LineItemConnection`` on the wire), top-level connections page over the sorted
+indexes, and a few references the generator keeps short (``refundLineItems[].lineItem`` holds
+only ``{id sku name}``) are resolved to the full node so any field Shopify offers can be asked.
+Every resolver takes ``(parent, args, ctx, path)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from workbench.sandbox.dataset import JSON
+from workbench.sandbox.shopify_emulator.executor import (
+    ExecContext,
+    FieldError,
+    PathLink,
+    Resolver,
+    TypeResolver,
+    path_of,
+)
+from workbench.sandbox.shopify_emulator.paging import (
+    INVALID_CURSOR,
+    PageArgs,
+    PagingError,
+    Seek,
+    cursor_text,
+    decode_cursor,
+    edges_of,
+    encode_cursor,
+    keyset_page,
+    list_page,
+    page_args,
+)
+from workbench.sandbox.shopify_emulator.search import (
+    FieldSpec,
+    Predicate,
+    SearchSyntaxError,
+    Term,
+    compile_search,
+    shop_zone,
+)
+from workbench.sandbox.shopify_emulator.state import Collection, Record, ShopifyEmulator
+from workbench.sandbox.shopify_emulator.wire import decimal_out, gid_type, legacy_id
+
+NODE_TYPES = {
+    "Order",
+    "LineItem",
+    "Refund",
+    "OrderTransaction",
+    "OrderAdjustment",
+    "RefundShippingLine",
+    "ShopifyPaymentsPayout",
+    "ShopifyPaymentsBalanceTransaction",
+    "ShopifyPaymentsDispute",
+}
+
+
+def _emulator(ctx: ExecContext) -> ShopifyEmulator:
+    emulator: ShopifyEmulator = ctx.emulator
+    return emulator
+
+
+def _paging(args: Mapping[str, Any]) -> PageArgs:
+    try:
+        return page_args(args)
+    except PagingError as exc:
+        raise FieldError(str(exc)) from exc
+
+
+def _nested(items: Any, args: dict[str, Any], ctx: ExecContext) -> dict[str, Any]:
+    """A connection over a list stored in the node (an order's line items, ...)."""
+    paging = _paging(args)
+    try:
+        connection = list_page(items or (), paging)
+    except PagingError as exc:
+        raise FieldError(str(exc)) from exc
+    ctx.cost += 2
+    return connection
+
+
+def _list_field(key: str) -> Resolver:
+    """A plain list with Shopify's ``first:`` truncation (``refunds(first:)``)."""
+
+    def resolve(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+        items = obj.get(key) or []
+        first = args.get("first")
+        return items if first is None else items[: max(0, first)]
+
+    return resolve
+
+
+def _connection_field(key: str) -> Resolver:
+    def resolve(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+        return _nested(obj.get(key), args, ctx)
+
+    return resolve
+
+
+def _shipping_lines(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    lines = obj.get("shippingLines") or []
+    if not args.get("includeRemovals"):
+        lines = [line for line in lines if not line.get("isRemoved")]
+    return _nested(lines, args, ctx)
+
+
+def _legacy_resource_id(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    value = obj.get("legacyResourceId")
+    if value is not None:
+        return value
+    return str(legacy_id(obj.get("id")))
+
+
+def _order_of(obj: JSON, ctx: ExecContext) -> JSON | None:
+    return _emulator(ctx).owner_of(obj.get("id")) or ctx.order
+
+
+def _parent_order(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return _order_of(obj, ctx)
+
+
+def _full_child(key: str) -> Resolver:
+    """Follow a short reference (``{id sku name}``) to the full node of the same order."""
+
+    def resolve(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+        ref = obj.get(key)
+        if not isinstance(ref, dict):
+            return ref
+        full = _emulator(ctx).child(ref.get("id"))
+        if full is None and ctx.order is not None and key == "shippingLine":
+            for line in ctx.order.get("shippingLines") or ():
+                if line.get("id") == ref.get("id") or line.get("title") == ref.get("title"):
+                    return line
+        return full if full is not None else ref
+
+    return resolve
+
+
+def _refund_processed_at(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    """Newer API versions have ``Refund.processedAt``; older data has only ``createdAt``."""
+    return obj.get("processedAt") or obj.get("createdAt") or obj.get("updatedAt")
+
+
+def _restocked(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    if "restocked" in obj:
+        return obj["restocked"]
+    return obj.get("restockType") not in (None, "NO_RESTOCK")
+
+
+def _allocations(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    """Allocations whose ``discountApplication`` is the order's full application.
+
+    The generator stores only ``{index}`` there (as Shopify's bulk exports do); the API resolves
+    the reference, so a query may ask for ``code`` or ``value`` through it.
+    """
+    allocations = obj.get("discountAllocations")
+    if not allocations:
+        return allocations
+    order = ctx.order or _emulator(ctx).owner_of(obj.get("id"))
+    applications = (order or {}).get("discountApplications") or []
+    by_index = {app.get("index"): app for app in applications}
+    out = []
+    for allocation in allocations:
+        ref = allocation.get("discountApplication")
+        if isinstance(ref, dict) and set(ref) <= {"index"} and ref.get("index") in by_index:
+            allocation = {**allocation, "discountApplication": by_index[ref["index"]]}
+        out.append(allocation)
+    return out
+
+
+def _cursor_field(key: str) -> Resolver:
+    def resolve(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+        return cursor_text(obj.get(key))
+
+    return resolve
+
+
+def _edges(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return edges_of(obj.get("edges"))
+
+
+# --- root fields -------------------------------------------------------------------------------
+
+
+def _shop(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return _emulator(ctx).store.shop
+
+
+def _order(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return _emulator(ctx).order(args["id"])
+
+
+def _lookup(emulator: ShopifyEmulator, gid: str, ctx: ExecContext) -> JSON | None:
+    kind = gid_type(gid)
+    if kind not in NODE_TYPES:
+        return None
+    if kind == "Order":
+        return emulator.order(gid)
+    if kind == "ShopifyPaymentsPayout":
+        return emulator.payouts.get(gid)
+    if kind == "ShopifyPaymentsBalanceTransaction":
+        return emulator.balance_transactions.get(gid)
+    if kind == "ShopifyPaymentsDispute":
+        return emulator.disputes.get(gid)
+    found = emulator.children.get(gid)
+    if found is None:
+        return None
+    ctx.order = found[1]
+    return found[0]
+
+
+def _node(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return _lookup(_emulator(ctx), args["id"], ctx)
+
+
+def _nodes(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    emulator = _emulator(ctx)
+    ids = args["ids"]
+    if len(ids) > 250:
+        raise FieldError("The maximum number of ids is 250.")
+    return [_lookup(emulator, gid, ctx) for gid in ids]
+
+
+def _payments_account(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    shop = _emulator(ctx).store.shop
+    return {
+        "id": "gid://shopify/ShopifyPaymentsAccount/1",
+        "activated": True,
+        "defaultCurrency": shop.get("currencyCode", "USD"),
+    }
+
+
+def _balance(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    """Funds not yet in a payout: the net of every PENDING balance transaction, per currency."""
+    emulator = _emulator(ctx)
+    totals: dict[str, Decimal] = {}
+    for record in emulator.balance_transactions.by_gid.values():
+        node = record.node
+        if (node.get("associatedPayout") or {}).get("status") != "PENDING" or node.get("test"):
+            continue
+        net = node.get("net") or {}
+        currency = str(net.get("currencyCode") or (node.get("amount") or {}).get("currencyCode"))
+        try:
+            amount = Decimal(str(net.get("amount", "0")))
+        except InvalidOperation:
+            continue
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    if not totals:
+        totals[emulator.store.shop.get("currencyCode", "USD")] = Decimal(0)
+    return [
+        {"amount": decimal_out(amount), "currencyCode": code} for code, amount in totals.items()
+    ]
+
+
+def _dispute_order(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    ref = obj.get("order")
+    if not isinstance(ref, dict):
+        return None
+    return _emulator(ctx).order(ref.get("id", ""))
+
+
+def _adjustments_orders(obj: JSON, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    return obj.get("adjustmentsOrders") or []
+
+
+# --- search fields -----------------------------------------------------------------------------
+
+
+def _node_get(key: str) -> Callable[[Record], Any]:
+    return lambda r: r.node.get(key)
+
+
+def _enum_field(key: str, aliases: Mapping[str, frozenset[str]] | None = None) -> FieldSpec:
+    """Match an enum-valued field by its lower-case name (``financial_status:paid``)."""
+
+    def factory(term: Term) -> Predicate | None:
+        wanted = term.value.lower()
+        if wanted == "any":
+            return lambda r: True
+        allowed = (aliases or {}).get(wanted, frozenset({wanted.upper()}))
+        return lambda r: str(r.node.get(key) or "").upper() in allowed
+
+    return FieldSpec("custom", factory=factory)
+
+
+def _order_status(term: Term) -> Predicate | None:
+    wanted = term.value.lower()
+    rules: dict[str, Predicate] = {
+        "open": lambda r: r.node.get("closedAt") is None and r.node.get("cancelledAt") is None,
+        "closed": lambda r: r.node.get("closedAt") is not None,
+        "cancelled": lambda r: r.node.get("cancelledAt") is not None,
+        "not_closed": lambda r: r.node.get("closedAt") is None,
+        "any": lambda r: True,
+    }
+    return rules.get(wanted)
+
+
+def _order_name(term: Term) -> Predicate | None:
+    wanted = term.value.lstrip("#").lower()
+    return lambda r: str(r.node.get("name") or "").lstrip("#").lower() == wanted
+
+
+def _tag_not(term: Term) -> Predicate | None:
+    wanted = term.value.lower()
+    return lambda r: all(str(tag).lower() != wanted for tag in r.node.get("tags") or ())
+
+
+def _customer_id(record: Record) -> int:
+    customer = record.node.get("customer") or {}
+    try:
+        return legacy_id(customer.get("id"))
+    except ValueError:
+        return -1
+
+
+def _payout_id(record: Record) -> int:
+    payout = record.node.get("associatedPayout") or {}
+    try:
+        return legacy_id(payout.get("id"))
+    except ValueError:
+        return -1
+
+
+ORDER_FIELDS: dict[str, FieldSpec] = {
+    "created_at": FieldSpec("time", lambda r: r.times["created_at"]),
+    "updated_at": FieldSpec("time", lambda r: r.times["updated_at"]),
+    "processed_at": FieldSpec("time", lambda r: r.times["processed_at"]),
+    "id": FieldSpec("int", lambda r: r.id),
+    "test": FieldSpec("bool", _node_get("test")),
+    "financial_status": _enum_field(
+        "displayFinancialStatus",
+        {"unpaid": frozenset({"PENDING", "AUTHORIZED", "PARTIALLY_PAID"})},
+    ),
+    "fulfillment_status": _enum_field(
+        "displayFulfillmentStatus",
+        {
+            "shipped": frozenset({"FULFILLED"}),
+            "partial": frozenset({"PARTIALLY_FULFILLED"}),
+            "unshipped": frozenset({"UNFULFILLED"}),
+            "unfulfilled": frozenset({"UNFULFILLED", "PARTIALLY_FULFILLED"}),
+        },
+    ),
+    "status": FieldSpec("custom", factory=_order_status),
+    "source_name": FieldSpec("string", _node_get("sourceName")),
+    "name": FieldSpec("custom", factory=_order_name),
+    "email": FieldSpec("string", _node_get("email")),
+    "gateway": FieldSpec("strings", _node_get("paymentGatewayNames")),
+    "tag": FieldSpec("strings", _node_get("tags")),
+    "tag_not": FieldSpec("custom", factory=_tag_not),
+    "sku": FieldSpec("strings", lambda r: [li.get("sku") for li in r.node.get("lineItems") or ()]),
+    "customer_id": FieldSpec("int", _customer_id),
+}
+
+PAYOUT_FIELDS: dict[str, FieldSpec] = {
+    "issued_at": FieldSpec("time", lambda r: r.times["issued_at"]),
+    "id": FieldSpec("int", lambda r: r.id),
+    "status": FieldSpec("string", _node_get("status")),
+    "currency": FieldSpec("string", lambda r: (r.node.get("net") or {}).get("currencyCode")),
+}
+
+DISPUTE_FIELDS: dict[str, FieldSpec] = {
+    "initiated_at": FieldSpec("time", lambda r: r.times["initiated_at"]),
+    "id": FieldSpec("int", lambda r: r.id),
+    "status": FieldSpec("string", _node_get("status")),
+}
+
+
+def _balance_fields(emulator: ShopifyEmulator) -> dict[str, FieldSpec]:
+    def payout_date(record: Record) -> int:
+        payout = record.node.get("associatedPayout") or {}
+        found = emulator.payouts.by_gid.get(payout.get("id") or "")
+        return found.times["issued_at"] if found is not None else -1
+
+    return {
+        "processed_at": FieldSpec("time", lambda r: r.times["processed_at"]),
+        "id": FieldSpec("int", lambda r: r.id),
+        "payments_transfer_id": FieldSpec("int", _payout_id),
+        "payout_status": FieldSpec(
+            "string", lambda r: (r.node.get("associatedPayout") or {}).get("status")
+        ),
+        "payout_date": FieldSpec("time", payout_date),
+        "transaction_type": FieldSpec("string", _node_get("type")),
+        "currency": FieldSpec("string", lambda r: (r.node.get("amount") or {}).get("currencyCode")),
+    }
+
+
+def _order_text(text: str) -> Predicate:
+    """Free text in an order search: name, email or customer name contains it."""
+    wanted = text.lower()
+
+    def match(record: Record) -> bool:
+        node = record.node
+        customer = node.get("customer") or {}
+        haystack = (node.get("name"), node.get("email"), customer.get("displayName"))
+        return any(wanted in str(value).lower() for value in haystack if value)
+
+    return match
+
+
+# --- top-level connections -----------------------------------------------------------------------
+
+
+def _keyset_connection(
+    ctx: ExecContext,
+    link: PathLink,
+    args: dict[str, Any],
+    collection: Collection,
+    sort_name: str,
+    time_field: str | None,
+    fields: Mapping[str, FieldSpec],
+    *,
+    default: Callable[[str], Predicate] | None = None,
+    extra: Predicate | None = None,
+    flip: bool = False,
+) -> dict[str, Any]:
+    paging = _paging(args)
+    if flip:
+        paging = PageArgs(
+            paging.first, paging.after, paging.last, paging.before, not paging.reverse
+        )
+    query = args.get("query")
+    emulator = _emulator(ctx)
+    try:
+        search = compile_search(
+            query, fields, zone=shop_zone(emulator.store.shop.get("ianaTimezone")), default=default
+        )
+    except SearchSyntaxError as exc:
+        raise FieldError(f"Invalid search query: {exc}") from exc
+    if search.warnings:
+        ctx.extras.setdefault("search", []).append(
+            {"path": path_of(link), "query": query, "warnings": search.warnings}
+        )
+    predicate = search.predicate
+    if extra is not None:
+        inner = predicate
+        predicate = extra if inner is None else (lambda r: extra(r) and inner(r))
+    seek = None
+    bounds = search.bounds.get(time_field) if time_field else None
+    if bounds is not None:
+        seek = Seek(
+            None if bounds.lo is None else (bounds.lo, bounds.lo_inclusive),
+            None if bounds.hi is None else (bounds.hi, bounds.hi_inclusive),
+        )
+    spec = collection.sorts[sort_name]
+
+    def cursor_key(text: str) -> tuple[Any, int]:
+        last_id, last_value = decode_cursor(text)
+        try:
+            return spec.from_text(last_value), last_id
+        except (ValueError, InvalidOperation) as exc:
+            raise PagingError(INVALID_CURSOR) from exc
+
+    def cursor_of(record: Record) -> str:
+        return encode_cursor(record.id, spec.to_text(spec.value(record)))
+
+    try:
+        page = keyset_page(
+            collection.index(sort_name),
+            paging,
+            cursor_key=cursor_key,
+            cursor_of=cursor_of,
+            matches=predicate,
+            seek=seek,
+        )
+    except PagingError as exc:
+        raise FieldError(str(exc)) from exc
+    ctx.cost += 2
+    return page.connection(_record_node)
+
+
+def _record_node(record: Record) -> JSON:
+    return record.node
+
+
+ORDER_SORT_FIELDS = {
+    "PROCESSED_AT": "processed_at",
+    "UPDATED_AT": "updated_at",
+    "CREATED_AT": "created_at",
+}
+
+
+def _orders(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    sort = args.get("sortKey") or "PROCESSED_AT"
+    return _keyset_connection(
+        ctx,
+        link,
+        args,
+        _emulator(ctx).orders,
+        sort,
+        ORDER_SORT_FIELDS.get(sort),
+        ORDER_FIELDS,
+        default=_order_text,
+    )
+
+
+def _payouts(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    sort = args.get("sortKey") or "ISSUED_AT"
+    direction = args.get("transactionType")
+    extra = None if direction is None else (lambda r: r.node.get("transactionType") == direction)
+    time_field = "issued_at" if sort == "ISSUED_AT" else None
+    emulator = _emulator(ctx)
+    return _keyset_connection(
+        ctx, link, args, emulator.payouts, sort, time_field, PAYOUT_FIELDS, extra=extra
+    )
+
+
+def _balance_transactions(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    sort = args.get("sortKey") or "PROCESSED_AT"
+    extra = (lambda r: r.node.get("type") != "TRANSFER") if args.get("hideTransfers") else None
+    time_field = "processed_at" if sort == "PROCESSED_AT" else None
+    emulator = _emulator(ctx)
+    fields = _balance_fields(emulator)
+    return _keyset_connection(
+        ctx, link, args, emulator.balance_transactions, sort, time_field, fields, extra=extra
+    )
+
+
+def _disputes(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    # Shopify lists disputes newest first (its example lists ids in descending order).
+    emulator = _emulator(ctx)
+    return _keyset_connection(
+        ctx,
+        link,
+        args,
+        emulator.disputes,
+        "INITIATED_AT",
+        "initiated_at",
+        DISPUTE_FIELDS,
+        flip=True,
+    )
+
+
+# --- abstract types ----------------------------------------------------------------------------
+
+
+def _node_type(obj: Any, ctx: ExecContext) -> str | None:
+    explicit = obj.get("__typename")
+    if isinstance(explicit, str):
+        return explicit
+    gid = obj.get("id")
+    return gid_type(gid) if isinstance(gid, str) else None
+
+
+def _discount_type(obj: Any, ctx: ExecContext) -> str | None:
+    explicit = obj.get("__typename")
+    if isinstance(explicit, str):
+        return explicit
+    if "code" in obj:
+        return "DiscountCodeApplication"
+    if "description" in obj:
+        return "ManualDiscountApplication"
+    return "AutomaticDiscountApplication"
+
+
+def _pricing_type(obj: Any, ctx: ExecContext) -> str | None:
+    explicit = obj.get("__typename")
+    if isinstance(explicit, str):
+        return explicit
+    return "PricingPercentageValue" if "percentage" in obj else "MoneyV2"
+
+
+TYPE_RESOLVERS: dict[str, TypeResolver] = {
+    "Node": _node_type,
+    "DiscountApplication": _discount_type,
+    "PricingValue": _pricing_type,
+}
+
+
+def build_resolvers(type_names: list[str]) -> dict[tuple[str, str], Resolver]:
+    """The resolver table, keyed by ``(type name, field name)``."""
+    table: dict[tuple[str, str], Resolver] = {
+        ("QueryRoot", "shop"): _shop,
+        ("QueryRoot", "order"): _order,
+        ("QueryRoot", "orders"): _orders,
+        ("QueryRoot", "node"): _node,
+        ("QueryRoot", "nodes"): _nodes,
+        ("QueryRoot", "shopifyPaymentsAccount"): _payments_account,
+        ("Order", "legacyResourceId"): _legacy_resource_id,
+        ("Order", "lineItems"): _connection_field("lineItems"),
+        ("Order", "shippingLines"): _shipping_lines,
+        ("Order", "discountApplications"): _connection_field("discountApplications"),
+        ("Order", "refunds"): _list_field("refunds"),
+        ("Order", "transactions"): _list_field("transactions"),
+        ("LineItem", "taxLines"): _list_field("taxLines"),
+        ("LineItem", "discountAllocations"): _allocations,
+        ("ShippingLine", "discountAllocations"): _allocations,
+        ("Refund", "legacyResourceId"): _legacy_resource_id,
+        ("Refund", "order"): _parent_order,
+        ("Refund", "processedAt"): _refund_processed_at,
+        ("Refund", "refundLineItems"): _connection_field("refundLineItems"),
+        ("Refund", "refundShippingLines"): _connection_field("refundShippingLines"),
+        ("Refund", "orderAdjustments"): _connection_field("orderAdjustments"),
+        ("Refund", "transactions"): _connection_field("transactions"),
+        ("RefundLineItem", "lineItem"): _full_child("lineItem"),
+        ("RefundLineItem", "restocked"): _restocked,
+        ("RefundShippingLine", "shippingLine"): _full_child("shippingLine"),
+        ("OrderTransaction", "order"): _parent_order,
+        ("OrderTransaction", "parentTransaction"): _full_child("parentTransaction"),
+        ("ShopifyPaymentsAccount", "balance"): _balance,
+        ("ShopifyPaymentsAccount", "payouts"): _payouts,
+        ("ShopifyPaymentsAccount", "balanceTransactions"): _balance_transactions,
+        ("ShopifyPaymentsAccount", "disputes"): _disputes,
+        ("ShopifyPaymentsPayout", "legacyResourceId"): _legacy_resource_id,
+        ("ShopifyPaymentsDispute", "legacyResourceId"): _legacy_resource_id,
+        ("ShopifyPaymentsDispute", "order"): _dispute_order,
+        ("ShopifyPaymentsBalanceTransaction", "adjustmentsOrders"): _adjustments_orders,
+    }
+    table[("PageInfo", "startCursor")] = _cursor_field("startCursor")
+    table[("PageInfo", "endCursor")] = _cursor_field("endCursor")
+    for name in type_names:
+        if name.endswith("Edge"):
+            table[(name, "cursor")] = _cursor_field("cursor")
+        elif name.endswith("Connection"):
+            table[(name, "edges")] = _edges
+    return table
