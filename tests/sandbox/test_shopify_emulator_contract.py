@@ -336,14 +336,7 @@ def test_generated_store_round_trips_through_full_queries(client_for: ClientFact
     orders, order_errors = page_through(ORDERS_QUERY, lambda d: d["orders"])
     assert len(orders) == len(data.store.orders)
     assert {o["id"] for o in orders} == {o["id"] for o in data.store.orders}
-    unexpected = [
-        e
-        for e in order_errors
-        # Known generator/schema disagreement, reported: SHIPPING_REFUND is no
-        # OrderAdjustmentDiscrepancyReason value in Shopify's schema.
-        if "OrderAdjustmentDiscrepancyReason" not in e["message"]
-    ]
-    assert unexpected == []
+    assert order_errors == []
     by_id = {o["id"]: o for o in data.store.orders}
     for served in orders:
         stored = by_id[served["id"]]

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
-import click
-
 from workbench.config import load_settings
-from workbench.services.progress import Progress
-
-
-def _progress_line(progress: Progress) -> None:
-    if sys.stderr.isatty():
-        click.echo(f"\r{progress.describe():<70}", err=True, nl=False)
 
 
 def run_configured_app() -> None:
+    from workbench.services.profile import shopify_sync_runner
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
@@ -25,7 +17,8 @@ def run_configured_app() -> None:
     settings = load_settings()
     store = open_store(settings.database_url)
     try:
-        WorkbenchApp(Workspace(store)).run()
+        workspace = Workspace(store, sync=shopify_sync_runner(settings, store))
+        WorkbenchApp(workspace, sync_on_start=workspace.is_empty()).run()
     finally:
         store.close()
 
@@ -41,10 +34,13 @@ def run_demo(*, orders: int, seed: int, db_url: str | None) -> None:
         store = open_store(url)
         sandbox = start_sandbox(orders=orders, seed=seed)
         try:
-            fill_store(store, sandbox, progress=_progress_line)
-            if sys.stderr.isatty():
-                click.echo("", err=True)
-            WorkbenchApp(Workspace(store, company_name=sandbox.company_name)).run()
+            workspace = Workspace(
+                store,
+                company_name=sandbox.company_name,
+                sync=lambda progress: fill_store(store, sandbox, progress=progress),
+            )
+            # The app opens at once and the first sync runs in a worker, with progress.
+            WorkbenchApp(workspace, sync_on_start=True).run()
         finally:
             sandbox.close()
             store.close()

@@ -25,13 +25,13 @@ FORCED = (
     "split_gc_sp", "split_sp_paypal", "gift_card_sold", "gift_card_only", "gc_redeemed_full",
     "pos_tip", "test", "refund_full", "refund_partial", "refund_shipping", "refund_later_payout",
     "edited", "cancelled_unpaid", "cancelled_refunded", "failed_then_paid", "pending",
-    "partially_paid", "goodwill", "legacy_ship_refund", "auth_capture", "tax_exempt",
+    "partially_paid", "goodwill", "refund_first_shipping", "auth_capture", "tax_exempt",
     "custom_line", "split_gc_sp", "refund_partial", "refund_full",
 )  # fmt: skip
 _WEB = {
     "split_gc_sp", "split_sp_paypal", "gift_card_sold", "gift_card_only", "gc_redeemed_full",
     "cancelled_unpaid", "cancelled_refunded", "authorized", "auth_capture", "refund_shipping",
-    "legacy_ship_refund", "edited", "refund_later_payout", "failed_then_paid",
+    "refund_first_shipping", "edited", "refund_later_payout", "failed_then_paid",
 }  # fmt: skip
 _SHIPPING = (
     ("Standard Shipping", "STANDARD", "shopify", "5.99", 45.0),
@@ -226,7 +226,7 @@ class OrderFactory:
         rng = self.rng
         eligible = [line for line in lines if not line.gift_card]
         apps: list[JSON] = []
-        if not eligible or special in ("refund_shipping", "legacy_ship_refund"):
+        if not eligible or special in ("refund_shipping", "refund_first_shipping"):
             return apps
         r = rng.random()
         if source != "web":
@@ -293,7 +293,7 @@ class OrderFactory:
             apps[:] = [a for a in apps if a["targetType"] != "SHIPPING_LINE"]
             return ships
         merch = sum((line.discounted for line in lines if line.requires_shipping), ZERO)
-        must_pay = special in ("refund_shipping", "legacy_ship_refund")
+        must_pay = special in ("refund_shipping", "refund_first_shipping")
         if source == "shopify_draft_order":
             title, code, origin, price = "Custom shipping", "custom", "shopify", "10.00"
         elif merch >= 75 and not must_pay and rng.random() < 0.5:

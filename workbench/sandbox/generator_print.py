@@ -71,10 +71,6 @@ class OrderPrinter:
             for row in refund["refundShippingLines"]:
                 back_ship += _amount(row["subtotalAmountSet"])
                 back_tax += _amount(row["taxAmountSet"])
-            for row in refund["orderAdjustments"]:
-                if row["reason"] == "SHIPPING_REFUND":
-                    back_ship -= _amount(row["amountSet"])
-                    back_tax -= _amount(row["taxAmountSet"])
         for line in lines:
             if line.removed_qty:
                 share = line.discount * line.removed_qty / line.qty

@@ -23,7 +23,7 @@ REFUND_KINDS = {
     "edited",
     "cancelled_refunded",
     "goodwill",
-    "legacy_ship_refund",
+    "refund_first_shipping",
 }
 _HOUR, _DAY = 3600, 86400
 # How long after the sale each kind of refund happens: (earliest, latest) in seconds.
@@ -31,7 +31,7 @@ _DELAYS = {
     "refund_full": (2 * _DAY, 12 * _DAY),
     "refund_partial": (2 * _DAY, 12 * _DAY),
     "refund_shipping": (_DAY, 5 * _DAY),
-    "legacy_ship_refund": (_DAY, 5 * _DAY),
+    "refund_first_shipping": (_DAY, 5 * _DAY),
     "goodwill": (3 * _DAY, 9 * _DAY),
     "edited": (_HOUR // 2, 20 * _HOUR),
     "cancelled_refunded": (_HOUR, 6 * _HOUR),
@@ -123,9 +123,10 @@ class Refunder:
         elif kind == "refund_shipping":
             refund_ships = paid_ships
             note = "Shipping refunded: late delivery"
-        elif kind == "legacy_ship_refund" and paid_ships:
-            ship = paid_ships[0]
-            adjustments = [("SHIPPING_REFUND", -ship.discounted, -ship.tax)]
+        elif kind == "refund_first_shipping" and paid_ships:
+            # Shipping refunds are refund shipping lines; Shopify's order adjustments carry
+            # only discrepancy reasons (OrderAdjustmentDiscrepancyReason has no shipping kind).
+            refund_ships = paid_ships[:1]
         elif kind == "goodwill":
             amount = min(Decimal(rng.choice(("5.00", "10.00"))), q2(total / 4))
             if amount > 0:

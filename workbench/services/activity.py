@@ -1,4 +1,4 @@
-"""The review queue: Shopify activity awaiting review, as pages the screen can show.
+"""The review queue: Shopify activity awaiting review, as windows the screen can show.
 
 The screen must stay fast at 100,000 rows, so the queue holds only the ordered keys (a few MB
 at that size) and reads the rows of the visible window by key; nothing renders or loads what is
@@ -63,7 +63,10 @@ def _orders_keys() -> Any:
     o = OrderRow.__table__.c  # type: ignore[attr-defined]
     proposable = and_(o.test.is_(False), or_(o.cancelled_at.is_(None), o.total_received != 0))
     return select(
-        o.local_date.label("d"), literal(ORDER, String).label("k"), o.id.label("i")
+        o.local_date.label("d"),
+        o.processed_at.label("t"),
+        literal(ORDER, String).label("k"),
+        o.id.label("i"),
     ).where(proposable)
 
 
@@ -71,7 +74,12 @@ def _refund_keys() -> Any:
     r = RefundRow.__table__.c  # type: ignore[attr-defined]
     o = OrderRow.__table__.c  # type: ignore[attr-defined]
     return (
-        select(r.local_date.label("d"), literal(REFUND, String).label("k"), r.id.label("i"))
+        select(
+            r.local_date.label("d"),
+            r.created_at.label("t"),
+            literal(REFUND, String).label("k"),
+            r.id.label("i"),
+        )
         .join_from(RefundRow.__table__, OrderRow.__table__, r.order_id == o.id)  # type: ignore[attr-defined]
         .where(o.test.is_(False))
     )
@@ -79,7 +87,12 @@ def _refund_keys() -> Any:
 
 def _payout_keys() -> Any:
     p = PayoutRow.__table__.c  # type: ignore[attr-defined]
-    return select(p.local_date.label("d"), literal(PAYOUT, String).label("k"), p.id.label("i"))
+    return select(
+        p.local_date.label("d"),
+        p.issued_at.label("t"),
+        literal(PAYOUT, String).label("k"),
+        p.id.label("i"),
+    )
 
 
 class ReviewQueue:
@@ -91,8 +104,10 @@ class ReviewQueue:
 
     def reload(self) -> int:
         union = union_all(_orders_keys(), _refund_keys(), _payout_keys()).subquery()
+        # Newest first by the shop-local day, then by the instant within it; the id only
+        # breaks exact ties, so the order is total and stable between reloads.
         statement = select(union.c.k, union.c.i).order_by(
-            union.c.d.desc(), union.c.k, union.c.i.desc()
+            union.c.d.desc(), union.c.t.desc(), union.c.k, union.c.i.desc()
         )
         with self._store.session() as session:
             self.keys = [(k, i) for k, i in session.execute(statement)]

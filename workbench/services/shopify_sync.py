@@ -8,7 +8,6 @@ harmless.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
-from workbench.shopify import queries
+from workbench.shopify import paging, queries
 from workbench.shopify.client import ShopifyClient
 from workbench.shopify.normalize import (
     balance_transaction_from_graphql,
@@ -30,8 +29,10 @@ from workbench.store.engine import Store
 from workbench.store.tables import SyncCheckpointRow
 
 OVERLAP = timedelta(minutes=10)
-ORDERS_PAGE = 50
-PAGE = 250
+# First page sizes that fit Shopify's 1,000-point cap for our queries; a refused page shrinks.
+ORDERS_PAGE = 5
+PAYOUTS_PAGE = 60
+BALANCE_PAGE = 150
 ORDERS_CHECKPOINT = "shopify.orders"
 
 
@@ -59,22 +60,6 @@ def _set_checkpoint(
 def get_checkpoint(store: Store, source: str) -> SyncCheckpointRow | None:
     with store.session() as session:
         return session.get(SyncCheckpointRow, source)
-
-
-def _pages(
-    client: ShopifyClient, query: str, path: tuple[str, ...], variables: dict[str, Any], first: int
-) -> Iterator[tuple[list[dict[str, Any]], str | None, bool]]:
-    after = variables.pop("after", None)
-    while True:
-        data = client.execute(query, {**variables, "first": first, "after": after})
-        connection: Any = data
-        for key in path:
-            connection = connection[key]
-        info = connection["pageInfo"]
-        yield connection["nodes"], info.get("endCursor"), bool(info["hasNextPage"])
-        if not info["hasNextPage"]:
-            return
-        after = info["endCursor"]
 
 
 def _since_filter(since: date | None, watermark: str | None) -> str | None:
@@ -113,9 +98,16 @@ def sync_shopify(
     search = variables.get("query")
     watermark = checkpoint.watermark if checkpoint else None
     started = Progress("Orders", 0).started
-    for nodes, cursor, more in _pages(
-        client, queries.ORDERS_QUERY, ("orders",), variables, ORDERS_PAGE
+    for page in paging.pages(
+        client,
+        queries.ORDERS_QUERY,
+        ("orders",),
+        first=ORDERS_PAGE,
+        after=variables.pop("after", None),
+        variables=variables,
     ):
+        nodes, cursor, more = page.nodes, page.end_cursor, page.has_next
+        paging.complete_orders(client, nodes)
         orders = [order_from_graphql(n, tz) for n in nodes]
         if orders:
             newest = max(o.updated_at for o in orders).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -129,26 +121,25 @@ def sync_shopify(
         progress(Progress("Orders", result.orders, started=started))
 
     started = Progress("Payouts", 0).started
-    for nodes, _, _ in _pages(
-        client, queries.PAYOUTS_QUERY, ("shopifyPaymentsAccount", "payouts"), {}, PAGE
+    for page in paging.pages(
+        client, queries.PAYOUTS_QUERY, ("shopifyPaymentsAccount", "payouts"), first=PAYOUTS_PAGE
     ):
-        payouts = [payout_from_graphql(n, tz) for n in nodes]
+        payouts = [payout_from_graphql(n, tz) for n in page.nodes]
         with store.session() as session:
-            shopify_repo.save_payouts(session, payouts, nodes)
+            shopify_repo.save_payouts(session, payouts, page.nodes)
         result.payouts += len(payouts)
         progress(Progress("Payouts", result.payouts, started=started))
 
     started = Progress("Balance transactions", 0).started
-    for nodes, _, _ in _pages(
+    for page in paging.pages(
         client,
         queries.BALANCE_TRANSACTIONS_QUERY,
         ("shopifyPaymentsAccount", "balanceTransactions"),
-        {},
-        PAGE,
+        first=BALANCE_PAGE,
     ):
-        rows = [balance_transaction_from_graphql(n, tz) for n in nodes]
+        rows = [balance_transaction_from_graphql(n, tz) for n in page.nodes]
         with store.session() as session:
-            shopify_repo.save_balance_transactions(session, rows, nodes)
+            shopify_repo.save_balance_transactions(session, rows, page.nodes)
         result.balance_transactions += len(rows)
         progress(Progress("Balance transactions", result.balance_transactions, started=started))
     result.requests = client.requests

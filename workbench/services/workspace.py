@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from workbench.services.activity import ActivityDetail, ActivityRow, ReviewQueue
+from workbench.services.progress import ProgressCallback, ignore_progress
+from workbench.services.shopify_sync import SyncResult
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
 
@@ -30,12 +32,26 @@ class Workspace:
         store: Store,
         *,
         company_name: str | None = None,
-        sync: Callable[[], object] | None = None,
+        sync: Callable[[ProgressCallback], SyncResult] | None = None,
     ) -> None:
         self.store = store
         self.queue = ReviewQueue(store)
         self._company_name = company_name
-        self.sync_runner = sync
+        self._sync = sync
+
+    @property
+    def can_sync(self) -> bool:
+        return self._sync is not None
+
+    def sync(self, progress: ProgressCallback = ignore_progress) -> SyncResult:
+        """Run the configured sync (blocking; the app calls it from a worker thread)."""
+        if self._sync is None:
+            raise RuntimeError("no shop is configured to sync from: see `workbench config show`")
+        return self._sync(progress)
+
+    def is_empty(self) -> bool:
+        with self.store.session() as session:
+            return session.scalars(select(ShopRow)).first() is None
 
     def reload(self) -> int:
         return self.queue.reload()

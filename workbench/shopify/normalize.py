@@ -114,6 +114,13 @@ def _line_item(node: JSON, order_id: str, position: int) -> LineItem:
     discount = _discount(node.get("discountAllocations"))
     if not discount and node.get("totalDiscountSet"):
         discount = shop_money(node["totalDiscountSet"])
+    quantity = int(node.get("quantity") or 0)
+    unit_price = shop_money(node.get("originalUnitPriceSet"))
+    original_total = (
+        shop_money(node["originalTotalSet"])
+        if node.get("originalTotalSet")
+        else unit_price * quantity
+    )
     return LineItem(
         id=node.get("id") or f"{order_id}#line{position}",
         order_id=order_id,
@@ -124,9 +131,9 @@ def _line_item(node: JSON, order_id: str, position: int) -> LineItem:
         variant_id=variant.get("id"),
         product_id=product.get("id"),
         vendor=node.get("vendor"),
-        quantity=int(node.get("quantity") or 0),
-        unit_price=shop_money(node.get("originalUnitPriceSet")),
-        original_total=shop_money(node.get("originalTotalSet")),
+        quantity=quantity,
+        unit_price=unit_price,
+        original_total=original_total,
         discount=discount,
         is_gift_card=bool(node.get("isGiftCard")),
         taxable=bool(node.get("taxable", True)),

@@ -1,21 +1,74 @@
-"""The GraphQL documents we send. Field names are Shopify's own; the emulator validates them."""
+"""The GraphQL documents we send. Field names are Shopify's own; the emulator validates them.
+
+Shopify refuses any query whose *requested* cost exceeds 1,000 points, and a connection costs
+``2 + first × node``, so nested connections are kept small and carry ``pageInfo``: whatever does
+not fit in the first page of a nested connection is fetched afterwards with a ``node(id:)``
+query, so a large order is never truncated. Money is read in the shop currency only (the books
+are kept in it); the presentment amount is kept for the order total, for display.
+"""
 
 from __future__ import annotations
 
-MONEY_BAG = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
-TAX_LINES = f"taxLines {{ title rate ratePercentage channelLiable priceSet {{ {MONEY_BAG} }} }}"
-ALLOCATIONS = (
-    f"discountAllocations {{ allocatedAmountSet {{ {MONEY_BAG} }} "
-    "discountApplication { index } }"
-)
-TRANSACTION_FIELDS = f"""
-  id kind status gateway formattedGateway processedAt createdAt test paymentId
-  amountSet {{ {MONEY_BAG} }}
-  parentTransaction {{ id }}
-  fees {{ id type rate rateName flatFeeName
-          amount {{ amount currencyCode }} flatFee {{ amount currencyCode }}
-          taxAmount {{ amount currencyCode }} }}
+SHOP_MONEY = "shopMoney { amount currencyCode }"
+BOTH_MONIES = f"{SHOP_MONEY} presentmentMoney {{ amount currencyCode }}"
+MONEY_V2 = "amount currencyCode"
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+TAX_LINES = f"taxLines {{ title rate ratePercentage priceSet {{ {SHOP_MONEY} }} }}"
+ALLOCATIONS = f"discountAllocations {{ allocatedAmountSet {{ {SHOP_MONEY} }} }}"
+
+LINE_ITEM_FIELDS = f"""
+  id name title variantTitle sku vendor quantity currentQuantity isGiftCard taxable
+  requiresShipping
+  originalUnitPriceSet {{ {SHOP_MONEY} }}
+  {ALLOCATIONS} {TAX_LINES}
+  product {{ id title }} variant {{ id title sku }}
 """
+
+SHIPPING_LINE_FIELDS = f"""
+  id title code source isRemoved
+  originalPriceSet {{ {SHOP_MONEY} }}
+  {ALLOCATIONS} {TAX_LINES}
+"""
+
+TRANSACTION_FIELDS = f"""
+  id kind status gateway processedAt createdAt test paymentId
+  amountSet {{ {SHOP_MONEY} }}
+  parentTransaction {{ id }}
+  fees {{ type rate amount {{ {MONEY_V2} }} }}
+"""
+
+REFUND_LINE_FIELDS = f"""
+  quantity restockType lineItem {{ id }}
+  subtotalSet {{ {SHOP_MONEY} }} totalTaxSet {{ {SHOP_MONEY} }}
+"""
+REFUND_SHIPPING_FIELDS = f"""
+  subtotalAmountSet {{ {SHOP_MONEY} }} taxAmountSet {{ {SHOP_MONEY} }}
+"""
+ORDER_ADJUSTMENT_FIELDS = f"""
+  id reason amountSet {{ {SHOP_MONEY} }} taxAmountSet {{ {SHOP_MONEY} }}
+"""
+
+# Nested connections of a paged order and of a refund: field → (node selection, first).
+ORDER_CONNECTIONS = {
+    "lineItems": (LINE_ITEM_FIELDS, 10),
+    "shippingLines": (SHIPPING_LINE_FIELDS, 2),
+}
+REFUND_CONNECTIONS = {
+    "refundLineItems": (REFUND_LINE_FIELDS, 10),
+    "refundShippingLines": (REFUND_SHIPPING_FIELDS, 2),
+    "orderAdjustments": (ORDER_ADJUSTMENT_FIELDS, 3),
+    "transactions": (TRANSACTION_FIELDS, 5),
+}
+# How many nodes a follow-up page of one nested connection asks for.
+FOLLOW_UP_FIRST = 25
+
+
+def _connections(spec: dict[str, tuple[str, int]]) -> str:
+    return "\n".join(
+        f"{field}(first: {first}) {{ {PAGE_INFO} nodes {{ {fields} }} }}"
+        for field, (fields, first) in spec.items()
+    )
+
 
 SHOP_QUERY = """
 query Shop {
@@ -27,64 +80,55 @@ query Shop {
 ORDER_FIELDS = f"""
   id legacyResourceId name number createdAt processedAt updatedAt cancelledAt cancelReason
   closedAt currencyCode presentmentCurrencyCode test taxesIncluded taxExempt edited sourceName
-  tags email note displayFinancialStatus displayFulfillmentStatus paymentGatewayNames
-  discountCodes
-  customer {{ id displayName firstName lastName email }}
-  subtotalPriceSet {{ {MONEY_BAG} }} totalDiscountsSet {{ {MONEY_BAG} }}
-  totalShippingPriceSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }}
-  totalPriceSet {{ {MONEY_BAG} }} totalTipReceivedSet {{ {MONEY_BAG} }}
-  currentSubtotalPriceSet {{ {MONEY_BAG} }} currentTotalDiscountsSet {{ {MONEY_BAG} }}
-  currentTotalTaxSet {{ {MONEY_BAG} }} currentTotalPriceSet {{ {MONEY_BAG} }}
-  totalReceivedSet {{ {MONEY_BAG} }} totalRefundedSet {{ {MONEY_BAG} }}
-  totalRefundedShippingSet {{ {MONEY_BAG} }} netPaymentSet {{ {MONEY_BAG} }}
-  totalOutstandingSet {{ {MONEY_BAG} }}
+  tags email note displayFinancialStatus paymentGatewayNames discountCodes
+  customer {{ id displayName }}
+  subtotalPriceSet {{ {SHOP_MONEY} }} totalDiscountsSet {{ {SHOP_MONEY} }}
+  totalShippingPriceSet {{ {SHOP_MONEY} }} totalTaxSet {{ {SHOP_MONEY} }}
+  totalPriceSet {{ {BOTH_MONIES} }} totalTipReceivedSet {{ {SHOP_MONEY} }}
+  currentTotalPriceSet {{ {SHOP_MONEY} }}
+  totalReceivedSet {{ {SHOP_MONEY} }} totalRefundedSet {{ {SHOP_MONEY} }}
   {TAX_LINES}
-  lineItems(first: 50) {{ nodes {{
-    id name title variantTitle sku vendor quantity currentQuantity isGiftCard taxable
-    requiresShipping
-    originalUnitPriceSet {{ {MONEY_BAG} }} originalTotalSet {{ {MONEY_BAG} }}
-    discountedTotalSet {{ {MONEY_BAG} }} totalDiscountSet {{ {MONEY_BAG} }}
-    {ALLOCATIONS} {TAX_LINES}
-    product {{ id title }} variant {{ id title sku }}
-  }} }}
-  shippingLines(first: 5) {{ nodes {{
-    id title code source isRemoved
-    originalPriceSet {{ {MONEY_BAG} }} discountedPriceSet {{ {MONEY_BAG} }}
-    {ALLOCATIONS} {TAX_LINES}
-  }} }}
-  refunds {{
-    id createdAt updatedAt note totalRefundedSet {{ {MONEY_BAG} }}
-    refundLineItems(first: 50) {{ nodes {{
-      quantity restockType lineItem {{ id sku name }}
-      priceSet {{ {MONEY_BAG} }} subtotalSet {{ {MONEY_BAG} }} totalTaxSet {{ {MONEY_BAG} }}
-    }} }}
-    refundShippingLines(first: 5) {{ nodes {{
-      shippingLine {{ id title }}
-      subtotalAmountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }}
-    }} }}
-    orderAdjustments(first: 10) {{ nodes {{
-      id reason amountSet {{ {MONEY_BAG} }} taxAmountSet {{ {MONEY_BAG} }}
-    }} }}
-    transactions(first: 10) {{ nodes {{ {TRANSACTION_FIELDS} }} }}
-  }}
+  {_connections(ORDER_CONNECTIONS)}
+  refunds {{ id createdAt note totalRefundedSet {{ {SHOP_MONEY} }} }}
   transactions {{ {TRANSACTION_FIELDS} }}
 """
 
 ORDERS_QUERY = f"""
 query Orders($first: Int!, $after: String, $query: String) {{
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {{
-    pageInfo {{ hasNextPage endCursor }}
+    {PAGE_INFO}
     nodes {{ {ORDER_FIELDS} }}
   }}
 }}
 """
 
-MONEY_V2 = "amount currencyCode"
+REFUND_DETAILS_QUERY = f"""
+query RefundDetails($ids: [ID!]!) {{
+  nodes(ids: $ids) {{
+    ... on Refund {{ id {_connections(REFUND_CONNECTIONS)} }}
+  }}
+}}
+"""
+
+
+def follow_up_query(type_name: str, field: str, fields: str) -> str:
+    """The next page of one nested connection of one node (an order's lines, a refund's…)."""
+    return f"""
+query More($id: ID!, $first: Int!, $after: String) {{
+  node(id: $id) {{
+    ... on {type_name} {{
+      {field}(first: $first, after: $after) {{ {PAGE_INFO} nodes {{ {fields} }} }}
+    }}
+  }}
+}}
+"""
+
+
 PAYOUTS_QUERY = f"""
 query Payouts($first: Int!, $after: String, $query: String) {{
   shopifyPaymentsAccount {{
     payouts(first: $first, after: $after, sortKey: ISSUED_AT, query: $query) {{
-      pageInfo {{ hasNextPage endCursor }}
+      {PAGE_INFO}
       nodes {{
         id legacyResourceId issuedAt status transactionType externalTraceId
         net {{ {MONEY_V2} }}
@@ -106,7 +150,7 @@ BALANCE_TRANSACTIONS_QUERY = f"""
 query BalanceTransactions($first: Int!, $after: String, $query: String) {{
   shopifyPaymentsAccount {{
     balanceTransactions(first: $first, after: $after, query: $query) {{
-      pageInfo {{ hasNextPage endCursor }}
+      {PAGE_INFO}
       nodes {{
         id type test transactionDate sourceId sourceType sourceOrderTransactionId
         adjustmentReason

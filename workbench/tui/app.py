@@ -21,12 +21,13 @@ class WorkbenchApp(ReportsWorkerFailures, App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, sync_on_start: bool = False) -> None:
         super().__init__()
         self.workspace = workspace
+        self.sync_on_start = sync_on_start
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.workspace))
+        self.push_screen(MainScreen(self.workspace, sync_on_start=self.sync_on_start))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

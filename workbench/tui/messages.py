@@ -20,3 +20,22 @@ class DetailLoaded(Message):
         super().__init__()
         self.index = index
         self.detail = detail
+
+
+class SyncProgressed(Message):
+    """A newer progress report replaces an older one still waiting in the queue."""
+
+    def __init__(self, text: str, done: int, total: int | None) -> None:
+        super().__init__()
+        self.text = text
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncProgressed)
+
+
+class SyncFinished(Message):
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary

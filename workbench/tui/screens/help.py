@@ -15,6 +15,7 @@ KEYS = [
     ("j / k, ↓ / ↑", "move down / up"),
     ("PgDn / PgUp", "move a page"),
     ("g / G, Home / End", "first / last row"),
+    ("s", "sync now"),
     ("?", "this help"),
     ("ctrl+p", "command palette"),
     ("q", "quit"),

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
+from workbench.services.progress import Progress
 from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
-from workbench.tui.messages import DetailLoaded, QueueLoaded
+from workbench.tui.messages import DetailLoaded, QueueLoaded, SyncFinished, SyncProgressed
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 
 
 class MainScreen(ReportsWorkerFailures, Screen[None]):
-    def __init__(self, workspace: Workspace) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "sync", "Sync", id="review.sync"),
+    ]
+
+    def __init__(self, workspace: Workspace, *, sync_on_start: bool = False) -> None:
         super().__init__()
         self.workspace = workspace
+        self.sync_on_start = sync_on_start
+        self.syncing = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -29,11 +39,65 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
             with Vertical(id="right"):
                 yield Static("Selected record", classes="pane-title")
                 yield DetailPanel(id="detail")
+        with Horizontal(id="sync-status"):
+            yield Static("", id="sync-text")
+            yield ProgressBar(id="sync-bar", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ActivityList).focus()
         self.load_queue()
+        if self.sync_on_start and self.workspace.can_sync:
+            self.action_sync()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sync":
+            if not self.workspace.can_sync:
+                return False
+            return None if self.syncing else True
+        return True
+
+    def action_sync(self) -> None:
+        if self.syncing or not self.workspace.can_sync:
+            return
+        self.syncing = True
+        self.set_class(True, "-syncing")
+        self.query_one("#sync-text", Static).update("Syncing…")
+        self.query_one("#sync-bar", ProgressBar).update(total=None, progress=0)
+        self.refresh_bindings()
+        self.run_sync()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    def run_sync(self) -> None:
+        def report(progress: Progress) -> None:
+            self.post_message(SyncProgressed(progress.describe(), progress.done, progress.total))
+
+        try:
+            result = self.workspace.sync(report)
+        finally:
+            self.app.call_from_thread(self._sync_ended)
+        self.post_message(
+            SyncFinished(
+                f"Synced {result.orders:,} orders, {result.payouts:,} payouts and "
+                f"{result.balance_transactions:,} balance transactions"
+            )
+        )
+
+    def _sync_ended(self) -> None:
+        self.syncing = False
+        self.set_class(False, "-syncing")
+        self.refresh_bindings()
+        self.load_queue()
+
+    @on(SyncProgressed)
+    def _sync_progressed(self, message: SyncProgressed) -> None:
+        self.query_one("#sync-text", Static).update(message.text)
+        self.query_one("#sync-bar", ProgressBar).update(total=message.total, progress=message.done)
+
+    @on(SyncFinished)
+    def _sync_finished(self, message: SyncFinished) -> None:
+        self.query_one("#sync-text", Static).update("")
+        self.notify(message.summary, title="Sync complete")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load_queue(self) -> None:

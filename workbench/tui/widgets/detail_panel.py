@@ -19,9 +19,9 @@ def render_detail(detail: ActivityDetail) -> RenderableType:
     for name, value in detail.facts:
         facts.add_row(name, value)
     lines = Table(box=None, expand=True, pad_edge=False, show_edge=False)
-    lines.add_column("Line", ratio=3, no_wrap=True, overflow="ellipsis")
+    lines.add_column("Line", ratio=5, no_wrap=True, overflow="ellipsis")
     lines.add_column("Qty", ratio=2, no_wrap=True)
-    lines.add_column("Amount", justify="right", ratio=1, no_wrap=True)
+    lines.add_column("Amount", justify="right", ratio=2, no_wrap=True)
     for line in detail.lines:
         description = Text(line.description)
         if line.note:

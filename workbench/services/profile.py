@@ -1,0 +1,46 @@
+"""Building the real clients from the settings: the only place that reads credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from workbench.config import Settings
+from workbench.errors import WorkbenchError
+from workbench.services.progress import ProgressCallback
+from workbench.services.shopify_sync import SyncResult, sync_shopify
+from workbench.shopify.client import ShopifyClient, TokenProvider
+from workbench.store.engine import Store
+
+
+def shopify_client(settings: Settings) -> ShopifyClient:
+    if not settings.shopify_configured or settings.shopify_shop_url is None:
+        raise WorkbenchError(
+            "Shopify is not configured: set WORKBENCH_SHOPIFY_SHOP_URL and either "
+            "WORKBENCH_SHOPIFY_TOKEN or WORKBENCH_SHOPIFY_CLIENT_ID/_SECRET"
+        )
+    token = settings.shopify_token.get_secret_value() if settings.shopify_token else None
+    secret = (
+        settings.shopify_client_secret.get_secret_value()
+        if settings.shopify_client_secret
+        else None
+    )
+    auth = TokenProvider(token=token, client_id=settings.shopify_client_id, client_secret=secret)
+    return ShopifyClient(settings.shopify_shop_url, auth, api_version=settings.shopify_api_version)
+
+
+def shopify_sync_runner(
+    settings: Settings, store: Store, *, since: date | None = None, full: bool = False
+) -> Callable[[ProgressCallback], SyncResult] | None:
+    """A sync bound to the configured shop, or None when no shop is configured."""
+    if not settings.shopify_configured:
+        return None
+
+    def run(progress: ProgressCallback) -> SyncResult:
+        with shopify_client(settings) as client:
+            return sync_shopify(
+                store, client, since=since or settings.sync_start_date, full=full,
+                progress=progress,
+            )  # fmt: skip
+
+    return run
