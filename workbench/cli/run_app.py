@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.config import load_settings
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 def run_configured_app() -> None:
@@ -23,7 +29,9 @@ def run_configured_app() -> None:
         store.close()
 
 
-def run_demo(*, orders: int, seed: int, db_url: str | None) -> None:
+@contextmanager
+def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[WorkbenchApp]:
+    """The app on a fresh store fed by the in-process sandbox; cleaned up on exit."""
     from workbench.services.sandbox_session import fill_store, start_sandbox
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
@@ -40,7 +48,12 @@ def run_demo(*, orders: int, seed: int, db_url: str | None) -> None:
                 sync=lambda progress: fill_store(store, sandbox, progress=progress),
             )
             # The app opens at once and the first sync runs in a worker, with progress.
-            WorkbenchApp(workspace, sync_on_start=True).run()
+            yield WorkbenchApp(workspace, sync_on_start=True)
         finally:
             sandbox.close()
             store.close()
+
+
+def run_demo(*, orders: int, seed: int, db_url: str | None) -> None:
+    with demo_session(orders=orders, seed=seed, db_url=db_url) as app:
+        app.run()

@@ -8,6 +8,7 @@ so the emulators serve the real client code with no sockets and no per-request l
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from typing import Any
 
@@ -21,6 +22,7 @@ class SyncASGITransport(httpx.BaseTransport):
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="asgi-transport", daemon=True
         )
+        self._closed = False
         self._thread.start()
 
     async def _send(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -34,11 +36,25 @@ class SyncASGITransport(httpx.BaseTransport):
         forwarded = httpx.Request(
             request.method, request.url, headers=request.headers, content=body
         )
+        if self._closed:
+            raise httpx.ConnectError("the in-process emulator has been shut down", request=request)
         future = asyncio.run_coroutine_threadsafe(self._send(forwarded), self._loop)
-        status, headers, content = future.result()
-        return httpx.Response(status, headers=headers, content=content, request=request)
+        # Poll rather than block: a caller must not wait forever on a loop that was stopped
+        # while its request was in flight (e.g. the app quit during a sync).
+        while True:
+            try:
+                status, headers, content = future.result(timeout=0.1)
+            except concurrent.futures.TimeoutError:
+                if self._closed:
+                    future.cancel()
+                    raise httpx.ReadError(
+                        "the in-process emulator shut down mid-request", request=request
+                    ) from None
+                continue
+            return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        self._closed = True
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)

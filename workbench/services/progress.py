@@ -38,5 +38,9 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+class SyncCancelled(Exception):
+    """Raised from a progress callback to stop long work between two safe points."""
+
+
 def ignore_progress(_: Progress) -> None:
     return None

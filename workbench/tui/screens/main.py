@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -10,13 +11,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import get_current_worker
 
-from workbench.services.progress import Progress
+from workbench.services.progress import Progress, SyncCancelled
 from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
 from workbench.tui.messages import DetailLoaded, QueueLoaded, SyncFinished, SyncProgressed
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
+
+RELOAD_EVERY = 0.5
 
 
 class MainScreen(ReportsWorkerFailures, Screen[None]):
@@ -29,6 +33,7 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
         self.workspace = workspace
         self.sync_on_start = sync_on_start
         self.syncing = False
+        self._last_reload = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,7 +74,13 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def run_sync(self) -> None:
+        worker = get_current_worker()
+
         def report(progress: Progress) -> None:
+            # Thread workers cannot be stopped from outside; the sync stops itself at the next
+            # page once the worker is cancelled (the user quit, or a new sync replaced it).
+            if worker.is_cancelled:
+                raise SyncCancelled("sync cancelled")
             self.post_message(SyncProgressed(progress.describe(), progress.done, progress.total))
 
         try:
@@ -91,6 +102,12 @@ class MainScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(SyncProgressed)
     def _sync_progressed(self, message: SyncProgressed) -> None:
+        # Show what has landed so far, at most twice a second, so a first sync fills the list
+        # while it runs instead of at its end.
+        now = time.monotonic()
+        if now - self._last_reload >= RELOAD_EVERY:
+            self._last_reload = now
+            self.load_queue()
         self.query_one("#sync-text", Static).update(message.text)
         self.query_one("#sync-bar", ProgressBar).update(total=message.total, progress=message.done)
 
