@@ -62,12 +62,13 @@ def test_serve_answers_real_http_and_stops_on_ctrl_c() -> None:
             assert shop["myshopifyDomain"].endswith(".myshopify.com")
             assert client.served_version == "2026-10"
 
+        refresh = values["WORKBENCH_QBO_REFRESH_TOKEN"]
         token = httpx.post(
             values["WORKBENCH_QBO_TOKEN_URL"],
-            data={"grant_type": "refresh_token", "refresh_token": values["WORKBENCH_QBO_REFRESH_TOKEN"]},
+            data={"grant_type": "refresh_token", "refresh_token": refresh},
             auth=(values["WORKBENCH_QBO_CLIENT_ID"], values["WORKBENCH_QBO_CLIENT_SECRET"]),
             headers={"Accept": "application/json"},
-        )  # fmt: skip
+        )
         assert token.status_code == 200, token.text
         realm = values["WORKBENCH_QBO_REALM_ID"]
         info = httpx.get(
