@@ -13,7 +13,7 @@ from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.main import MainScreen
 
 
-class WorkbenchApp(ReportsWorkerFailures, App[None]):
+class WorkbenchApp(App[None], ReportsWorkerFailures):
     CSS_PATH = "app.tcss"
     TITLE = "workbench"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -1,6 +1,8 @@
 """Failed workers become notifications, never tracebacks.
 
-``Worker.StateChanged`` does not bubble, so every node that starts workers mixes this in.
+``Worker.StateChanged`` does not bubble, so every node that starts workers mixes this in. List
+it *after* the Textual base class: Textual derives CSS type names from the first base only, so a
+mixin listed first would hide the base's default styles.
 """
 
 from __future__ import annotations

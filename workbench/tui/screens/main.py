@@ -23,7 +23,7 @@ from workbench.tui.widgets.detail_panel import DetailPanel
 RELOAD_EVERY = 0.5
 
 
-class MainScreen(ReportsWorkerFailures, Screen[None]):
+class MainScreen(Screen[None], ReportsWorkerFailures):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sync", "Sync", id="review.sync"),
     ]

@@ -167,8 +167,16 @@ class ActivityList(ScrollView, can_focus=True):
             self._move(scroll_y + offset - self.cursor)
 
     DEFAULT_CSS = """
-    ActivityList > .activity-list--cursor { background: $accent 40%; text-style: bold; }
-    ActivityList:focus > .activity-list--cursor { background: $accent; }
+    ActivityList > .activity-list--cursor {
+        color: $block-cursor-blurred-foreground;
+        background: $block-cursor-blurred-background;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    ActivityList:focus > .activity-list--cursor {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
     ActivityList > .activity-list--refund { color: $warning; }
     ActivityList > .activity-list--payout { color: $success; }
     ActivityList > .activity-list--mark { color: $error; text-style: bold; }
