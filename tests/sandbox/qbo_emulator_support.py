@@ -18,25 +18,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from tests.clocks import FakeClock
 from workbench.sandbox.dataset import QboCompany
 from workbench.sandbox.qbo_emulator import QboEmulator, create_app
 
 REALM = "9130350000000001"
 BASE_URL = "https://sandbox-quickbooks.api.intuit.com"
 PACIFIC = ZoneInfo("America/Los_Angeles")
-
-
-class FakeClock:
-    """Monotonic seconds that only move when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class FakeWallClock:

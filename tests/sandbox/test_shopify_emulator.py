@@ -21,6 +21,7 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.clocks import FakeClock
 from workbench.sandbox.dataset import JSON, ShopifyStore
 from workbench.sandbox.shopify_emulator import ShopifyEmulator, create_app
 from workbench.sandbox.shopify_emulator.samples import (
@@ -46,19 +47,6 @@ THROTTLED_MESSAGE = {
         "documentation": "https://shopify.dev/api/usage/rate-limits",
     },
 }
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

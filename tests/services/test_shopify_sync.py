@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.clocks import FakeClock
 from workbench.sandbox.generator import generate
 from workbench.sandbox.shopify_emulator import ShopifyEmulator, create_app
 from workbench.sandbox.transport import SyncASGITransport
@@ -187,12 +188,12 @@ def test_an_interrupted_sync_resumes_from_its_checkpoint(
 
 
 def test_throttling_is_waited_out(data: Any, store: Store) -> None:
-    now = [0.0]
-    h = Harness(data, throttle=True, bucket_size=1000.0, restore_rate=50.0, clock=lambda: now[0])
+    clock = FakeClock()
+    h = Harness(data, throttle=True, bucket_size=1000.0, restore_rate=50.0, clock=clock)
 
     def sleep(seconds: float) -> None:
         h.sleeps.append(seconds)
-        now[0] += seconds
+        clock.advance(seconds)
 
     try:
         result = sync_shopify(store, h.client(sleep=sleep))
