@@ -112,3 +112,17 @@ def test_sqlite_uses_wal(tmp_path: object) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
     store.close()
+
+
+def test_json_columns_keep_money_exact(db_url: str) -> None:
+    store = open_store(db_url)
+    body = {"Line": [{"Amount": Decimal("337.50")}, {"Amount": Decimal("-0.01")}], "n": 3}
+    with store.session() as session:
+        session.add(_order("gid://shopify/Order/8", raw=body))
+    with store.session() as session:
+        row = session.get(OrderRow, "gid://shopify/Order/8")
+        assert row is not None
+        amounts = [line["Amount"] for line in row.raw["Line"]]
+        assert amounts == [Decimal("337.50"), Decimal("-0.01")]
+        assert all(isinstance(a, Decimal) for a in amounts)
+    store.close()

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
+from workbench import jsonmoney
 from workbench.config import mask_url_password
 from workbench.errors import WorkbenchError
 
@@ -49,13 +50,24 @@ def make_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False},
+            json_serializer=jsonmoney.dumps,
+            json_deserializer=jsonmoney.loads,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10},
+            json_serializer=jsonmoney.dumps,
+            json_deserializer=jsonmoney.loads,
+        )
     raise StoreError(
         f"unsupported database {parsed.get_backend_name()!r} in {mask_url_password(url)}: "
         "use sqlite:/// or postgresql://"
