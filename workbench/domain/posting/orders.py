@@ -106,7 +106,8 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
     if not order.is_proposable:
         return None
     received = received_by_gateway(order)
-    if not received:
+    free = order.total_price == 0 and order.financial_status == "PAID"
+    if not received and not free:
         return None  # nothing was paid yet: there is no sale to post
     gift_card = received.pop(GIFT_CARD_GATEWAY, ZERO)
     real_received = sum(received.values(), ZERO)
@@ -139,10 +140,23 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
             missing="no gift card item mapped",
         )  # fmt: skip
     receipt_total = components - gift_card
-
+    use_invoice = (
+        ctx.settings.workflow is Workflow.INVOICES_AND_PAYMENTS
+        or len(received) > 1
+        or real_received + gift_card < order.total_price
+    )
+    if use_invoice:
+        # What stays unpaid on the invoice must be what Shopify still has outstanding.
+        money = TieOut(
+            "invoice − payments = Shopify outstanding",
+            order.total_price - order.total_received,
+            receipt_total - real_received,
+        )
+    else:
+        money = TieOut("received by gateways = entry total", real_received, receipt_total)
     tieouts = (
         TieOut("order total = lines − discounts + tax", order.total_price, components),
-        TieOut("received by gateways = entry total", real_received, receipt_total),
+        money,
     )
     flags = list(book.flags)
     for tie in tieouts:
@@ -159,11 +173,6 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
     key = proposal_key(SourceType.ORDER, order.id)
     customer = _customer(order, ctx, book)
     flags.extend(f for f in book.flags if f not in flags)
-    use_invoice = (
-        ctx.settings.workflow is Workflow.INVOICES_AND_PAYMENTS
-        or len(received) > 1
-        or real_received + gift_card < order.total_price
-    )
     entity = "Invoice" if use_invoice else "SalesReceipt"
     number = doc_number(
         ctx.settings.doc_number_template, name=order.name, number=order.number,

@@ -110,8 +110,11 @@ def propose_refund(refund: Refund, order: Order, ctx: PostingContext) -> Proposa
         )
 
     key = proposal_key(SourceType.REFUND, refund.id)
+    # An order may be refunded more than once; each RefundReceipt needs its own number.
+    ordinal = next((i for i, r in enumerate(order.refunds) if r.id == refund.id), 0)
+    suffix = "-R" if ordinal == 0 else f"-R{ordinal + 1}"
     number = doc_number(
-        ctx.settings.doc_number_template, name=order.name, number=order.number, suffix="-R",
+        ctx.settings.doc_number_template, name=order.name, number=order.number, suffix=suffix,
         taken=ctx.taken_doc_numbers.get("RefundReceipt", frozenset()),
     )  # fmt: skip
     body: dict[str, Any] = {
