@@ -22,6 +22,7 @@ import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from workbench.domain.posting.context import CustomerMode, Workflow
 from workbench.errors import WorkbenchError
 
 APP_NAME = "workbench"
@@ -98,6 +99,13 @@ class Settings(BaseSettings):
         default=None, description="Shopify activity before this shop-local date is ignored."
     )
     auto_sync_minutes: int = Field(default=60, ge=0, description="0 turns automatic sync off.")
+
+    # How sales are posted (the choices Intuit's own connector offers).
+    workflow: Workflow = Workflow.SALES_RECEIPTS
+    customer_mode: CustomerMode = CustomerMode.GENERIC
+    doc_number_template: str = Field(
+        default="{name}", description="{name} is the order name without #, {number} its number."
+    )
 
     @field_validator("shopify_shop_url")
     @classmethod

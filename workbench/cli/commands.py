@@ -121,5 +121,8 @@ def sandbox_serve(shopify_port: int, qbo_port: int, host: str, orders: int, seed
 
 
 def register(group: click.Group) -> None:
+    from workbench.cli import proposal_cmds
+
     for command in (config_group, db_group, status_cmd, demo_cmd, sandbox_group):
         group.add_command(command)
+    proposal_cmds.register(group)

@@ -218,6 +218,7 @@ class ProposalRow(SQLModel, table=True):
     body: dict[str, Any] = raw_json()
     lines: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flags: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tieouts: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     tieout_ok: bool = True
     source_hash: str = ""
     built_at: datetime = instant()
@@ -238,12 +239,16 @@ class ItemAliasRow(SQLModel, table=True):
     origin: str = "manual"
 
 
-class AccountRoleRow(SQLModel, table=True):
-    __tablename__ = "account_role"
+class RoleMappingRow(SQLModel, table=True):
+    """What a role stands for in QBO: an account (``bank``, ``clearing:paypal``), an item
+    (``item:shipping``), a payment method (``method:paypal``) or the generic customer."""
+
+    __tablename__ = "role_mapping"
 
     role: str = Field(primary_key=True)
-    account_id: str
-    account_name: str | None = None
+    qbo_type: str  # Account | Item | PaymentMethod | Customer
+    qbo_id: str
+    name: str | None = None
     decided_by: str
     decided_at: datetime = instant()
 

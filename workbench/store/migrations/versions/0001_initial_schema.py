@@ -21,10 +21,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
 
     op.create_table(
-        "account_role",
+        "role_mapping",
         sa.Column("role", sa.String(), nullable=False),
-        sa.Column("account_id", sa.String(), nullable=False),
-        sa.Column("account_name", sa.String(), nullable=True),
+        sa.Column("qbo_type", sa.String(), nullable=False),
+        sa.Column("qbo_id", sa.String(), nullable=False),
+        sa.Column("name", sa.String(), nullable=True),
         sa.Column("decided_by", sa.String(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("role"),
@@ -86,6 +87,7 @@ def upgrade() -> None:
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("lines", sa.JSON(), nullable=False),
         sa.Column("flags", sa.JSON(), nullable=False),
+        sa.Column("tieouts", sa.JSON(), nullable=False),
         sa.Column("tieout_ok", sa.Boolean(), nullable=False),
         sa.Column("source_hash", sa.String(), nullable=False),
         sa.Column("built_at", sa.DateTime(), nullable=False),
@@ -440,4 +442,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_log_action"))
 
     op.drop_table("audit_log")
-    op.drop_table("account_role")
+    op.drop_table("role_mapping")
