@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.factories import balance_node, order_node, payout_node
+from workbench.services.propose import propose_all
 from workbench.shopify.normalize import (
     balance_transaction_from_graphql,
     order_from_graphql,
     payout_from_graphql,
+    shop_from_graphql,
 )
 from workbench.store import shopify_repo
 from workbench.store.engine import Store, open_store
+from workbench.store.tables import ItemAliasRow, RoleMappingRow
 
 TZ = ZoneInfo("America/New_York")
 
@@ -42,5 +46,36 @@ def small_store(tmp_path: Path) -> Iterator[Store]:
         shopify_repo.save_balance_transactions(
             session, [balance_transaction_from_graphql(n, TZ) for n in balance], balance
         )
+        shop = {
+            "id": "gid://shopify/Shop/1",
+            "name": "Fernwood",
+            "myshopifyDomain": "fernwood.myshopify.com",
+            "currencyCode": "USD",
+            "ianaTimezone": "America/New_York",
+        }
+        shopify_repo.save_shop(session, shop_from_graphql(shop), shop)
+        decided = datetime(2026, 11, 3, tzinfo=UTC)
+        mappings = [
+            ("bank", "Account", "35", "Checking"),
+            ("clearing:shopify_payments", "Account", "90", "Shopify Payments Clearing"),
+            ("fees", "Account", "60", "Merchant fees"),
+            ("customer:generic", "Customer", "58", "Shopify Customer"),
+        ]
+        for role, kind, qbo_id, name in mappings:
+            session.add(
+                RoleMappingRow(
+                    role=role, qbo_type=kind, qbo_id=qbo_id, name=name, decided_by="tester",
+                    decided_at=decided,
+                )
+            )  # fmt: skip
+        aliases = (("HD-BLK-M", "7", "Hoodie Black M"), ("MUG-12OZ", "9", "Mug 12oz"))
+        for sku, item, name in aliases:
+            session.add(
+                ItemAliasRow(
+                    product_key=f"gid://shopify/ProductVariant/{sku}", item_id=item,
+                    item_name=name, decided_by="tester", decided_at=decided,
+                )
+            )  # fmt: skip
+    propose_all(store)
     yield store
     store.close()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def run_configured_app() -> None:
-    from workbench.services.profile import shopify_sync_runner
+    from workbench.services.profile import full_sync_runner
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
@@ -23,7 +23,7 @@ def run_configured_app() -> None:
     settings = load_settings()
     store = open_store(settings.database_url)
     try:
-        workspace = Workspace(store, sync=shopify_sync_runner(settings, store))
+        workspace = Workspace(store, sync=full_sync_runner(settings, store))
         WorkbenchApp(workspace, sync_on_start=workspace.is_empty()).run()
     finally:
         store.close()

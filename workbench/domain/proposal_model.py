@@ -41,6 +41,7 @@ class ProposalLine:
     amount: Decimal
     provenance: str  # the Shopify field it came from, e.g. "lineItems[2].originalUnitPriceSet"
     target: str | None = None  # "Item:17", "Account:42" once mapped; None while unmapped
+    target_name: str | None = None
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
     confidence: int | None = None  # mapping score 0–100 where a suggestion chose the target

@@ -8,19 +8,22 @@ not on screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, and_, literal, or_, select, union_all
+from sqlmodel import col
 
+from workbench.domain.proposals import SourceType, proposal_key
 from workbench.store.engine import Store
 from workbench.store.tables import (
     BalanceTransactionRow,
     LineItemRow,
     OrderRow,
     PayoutRow,
+    ProposalRow,
     RefundRow,
     TransactionRow,
 )
@@ -50,6 +53,22 @@ class DetailLine:
 
 
 @dataclass(frozen=True)
+class ProposedEntry:
+    """The QBO entry proposed for the record, as the review pane shows it."""
+
+    key: str
+    entity_type: str
+    doc_number: str | None
+    txn_date: date
+    state: str
+    total: Decimal
+    lines: list[dict[str, Any]]
+    tieouts: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    deposit_to: str | None
+
+
+@dataclass(frozen=True)
 class ActivityDetail:
     row: ActivityRow
     title: str
@@ -57,6 +76,26 @@ class ActivityDetail:
     lines: list[DetailLine]
     total_label: str
     total: Decimal
+    proposal: ProposedEntry | None = None
+
+
+_MARKS = {"approved": "✓", "posted": "●", "linked": "⧉", "rejected": "✗", "failed": "!",
+          "needs_attention": "!", "skipped": "-"}  # fmt: skip
+
+
+def proposal_key_for(kind: str, record_id: str) -> str:
+    return proposal_key(SourceType(kind), record_id)
+
+
+def _entry(row: ProposalRow) -> ProposedEntry:
+    header: Any = next(iter(row.body.values()), {}) if row.body else {}
+    deposit = (header.get("DepositToAccountRef") or {}) if isinstance(header, dict) else {}
+    return ProposedEntry(
+        key=row.key, entity_type=row.entity_type, doc_number=row.doc_number,
+        txn_date=row.txn_date, state=row.state, total=row.total, lines=row.lines,
+        tieouts=row.tieouts, flags=row.flags,
+        deposit_to=deposit.get("name") or deposit.get("value"),
+    )  # fmt: skip
 
 
 def _orders_keys() -> Any:
@@ -137,15 +176,28 @@ class ReviewQueue:
             if wanted[PAYOUT]:
                 for p in session.scalars(select(PayoutRow).where(PayoutRow.id.in_(wanted[PAYOUT]))):  # type: ignore[attr-defined]
                     found[(PAYOUT, p.id)] = _payout_row(p)
+            keys = {proposal_key_for(kind, key): (kind, key) for kind, key in window}
+            states = session.execute(
+                select(col(ProposalRow.key), col(ProposalRow.state)).where(
+                    col(ProposalRow.key).in_(list(keys))
+                )
+            )
+            for key, state in states:
+                record = keys[key]
+                if record in found and state in _MARKS:
+                    found[record] = replace(found[record], marks=_MARKS[state], status=state)
         return [found[k] for k in window if k in found]
 
     def detail(self, row: ActivityRow) -> ActivityDetail:
         with self._store.session() as session:
             if row.kind == ORDER:
-                return _order_detail(session, row)
-            if row.kind == REFUND:
-                return _refund_detail(session, row)
-            return _payout_detail(session, row)
+                detail = _order_detail(session, row)
+            elif row.kind == REFUND:
+                detail = _refund_detail(session, row)
+            else:
+                detail = _payout_detail(session, row)
+            proposal = session.get(ProposalRow, proposal_key_for(row.kind, row.id))
+            return replace(detail, proposal=_entry(proposal) if proposal else None)
 
 
 def _order_row(o: OrderRow) -> ActivityRow:

@@ -9,6 +9,7 @@ from workbench.config import Settings
 from workbench.errors import WorkbenchError
 from workbench.services.progress import ProgressCallback
 from workbench.services.shopify_sync import SyncResult, sync_shopify
+from workbench.services.sync_all import FullSyncResult, sync_all
 from workbench.shopify.client import ShopifyClient, TokenProvider
 from workbench.store.engine import Store
 
@@ -44,3 +45,13 @@ def shopify_sync_runner(
             )  # fmt: skip
 
     return run
+
+
+def full_sync_runner(
+    settings: Settings, store: Store
+) -> Callable[[ProgressCallback], FullSyncResult] | None:
+    """Shopify, then (when connected) QuickBooks, then proposals: what ``s`` does in the app."""
+    shopify = shopify_sync_runner(settings, store)
+    if shopify is None:
+        return None
+    return lambda progress: sync_all(store, shopify, progress, settings)

@@ -21,6 +21,7 @@ from workbench.sandbox.shopify_emulator import create_app as create_shopify_app
 from workbench.sandbox.transport import SyncASGITransport
 from workbench.services.progress import ProgressCallback, ignore_progress
 from workbench.services.shopify_sync import SyncResult, sync_shopify
+from workbench.services.sync_all import FullSyncResult, sync_all
 from workbench.shopify.client import ShopifyClient, TokenProvider
 from workbench.store.engine import Store
 
@@ -72,7 +73,11 @@ def start_sandbox(
 
 def fill_store(
     store: Store, sandbox: Sandbox, *, progress: ProgressCallback = ignore_progress
-) -> SyncResult:
-    """Sync the sandbox shop into the store through the real client, as a user's first sync."""
-    with sandbox.shopify_client() as client:
-        return sync_shopify(store, client, progress=progress)
+) -> FullSyncResult:
+    """Sync the sandbox into the store through the real clients, as a user's first sync."""
+
+    def shopify(report: ProgressCallback) -> SyncResult:
+        with sandbox.shopify_client() as client:
+            return sync_shopify(store, client, progress=report)
+
+    return sync_all(store, shopify, progress)

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from workbench.services.activity import ActivityDetail, ActivityRow, ReviewQueue
 from workbench.services.progress import ProgressCallback, ignore_progress
-from workbench.services.shopify_sync import SyncResult
+from workbench.services.sync_all import FullSyncResult
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
 
@@ -32,7 +32,7 @@ class Workspace:
         store: Store,
         *,
         company_name: str | None = None,
-        sync: Callable[[ProgressCallback], SyncResult] | None = None,
+        sync: Callable[[ProgressCallback], FullSyncResult] | None = None,
     ) -> None:
         self.store = store
         self.queue = ReviewQueue(store)
@@ -43,7 +43,7 @@ class Workspace:
     def can_sync(self) -> bool:
         return self._sync is not None
 
-    def sync(self, progress: ProgressCallback = ignore_progress) -> SyncResult:
+    def sync(self, progress: ProgressCallback = ignore_progress) -> FullSyncResult:
         """Run the configured sync (blocking; the app calls it from a worker thread)."""
         if self._sync is None:
             raise RuntimeError("no shop is configured to sync from: see `workbench config show`")

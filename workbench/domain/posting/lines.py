@@ -67,6 +67,7 @@ class LineBook:
             ProposalLine(
                 description, amount, provenance,
                 target=f"Item:{item.value}" if item else None,
+                target_name=item.name if item else None,
                 quantity=quantity, unit_price=unit_price, confidence=confidence,
             )
         )  # fmt: skip
@@ -85,6 +86,7 @@ class LineBook:
             ProposalLine(
                 "Discounts", -amount, provenance,
                 target=f"Account:{account.value}" if account else None,
+                target_name=account.name if account else None,
             )
         )  # fmt: skip
 
@@ -108,6 +110,7 @@ class LineBook:
             ProposalLine(
                 description, amount, provenance,
                 target=f"Account:{account.value}" if account else None,
+                target_name=account.name if account else None,
             )
         )  # fmt: skip
 
@@ -139,5 +142,6 @@ class LineBook:
             ProposalLine(
                 description, amount, provenance,
                 target=f"Account:{account.value}" if account else None,
+                target_name=account.name if account else None,
             )
         )  # fmt: skip

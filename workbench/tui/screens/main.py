@@ -42,7 +42,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
                 yield Static("Shopify", classes="pane-title")
                 yield ActivityList(self.workspace.queue, id="activity")
             with Vertical(id="right"):
-                yield Static("Selected record", classes="pane-title")
+                yield Static("Proposed QuickBooks entry", classes="pane-title")
                 yield DetailPanel(id="detail")
         with Horizontal(id="sync-status"):
             yield Static("", id="sync-text")
@@ -87,12 +87,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
             result = self.workspace.sync(report)
         finally:
             self.app.call_from_thread(self._sync_ended)
-        self.post_message(
-            SyncFinished(
-                f"Synced {result.orders:,} orders, {result.payouts:,} payouts and "
-                f"{result.balance_transactions:,} balance transactions"
-            )
-        )
+        self.post_message(SyncFinished(result.describe()))
 
     def _sync_ended(self) -> None:
         self.syncing = False

@@ -1,6 +1,9 @@
-"""The right-hand pane: the selected Shopify record, line by line, with its total."""
+"""The right-hand pane: the proposed QuickBooks entry of the selected record, every line with
+its mapping and confidence, the tie-outs and flags; below it the Shopify record it came from."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -8,10 +11,59 @@ from rich.text import Text
 from textual.widgets import Static
 
 from workbench.domain.money import format_amount
-from workbench.services.activity import ActivityDetail
+from workbench.services.activity import ActivityDetail, ProposedEntry
 
 
-def render_detail(detail: ActivityDetail) -> RenderableType:
+def _target(line: dict[str, object]) -> Text:
+    name = line.get("target_name") or line.get("target")
+    if not name:
+        return Text("unmapped", style="bold red")
+    text = Text(str(name))
+    confidence = line.get("confidence")
+    if isinstance(confidence, int):
+        text.append(f" ✓{confidence}", style="green" if confidence >= 95 else "yellow")
+    return text
+
+
+def render_entry(entry: ProposedEntry, currency: str) -> RenderableType:
+    head = Text.assemble(
+        (entry.entity_type, "bold"),
+        f" {entry.doc_number}" if entry.doc_number else "",
+        f" · {entry.txn_date.isoformat()} · ",
+        (entry.state.replace("_", " "), "italic"),
+    )
+    lines = Table(box=None, expand=True, pad_edge=False, show_edge=False)
+    lines.add_column("Line", ratio=5, no_wrap=True, overflow="ellipsis")
+    lines.add_column("Amount", justify="right", ratio=2, no_wrap=True)
+    lines.add_column("QuickBooks", ratio=4, no_wrap=True, overflow="ellipsis")
+    for line in entry.lines:
+        amount = line.get("amount")
+        shown = format_amount(amount, currency) if isinstance(amount, Decimal) else str(amount)
+        lines.add_row(str(line.get("description", "")), shown, _target(line))
+    parts: list[RenderableType] = [head, lines]
+    if entry.deposit_to:
+        parts.append(Text(f"Deposit to: {entry.deposit_to}", style="dim"))
+    parts.append(
+        Text(
+            f"Total {format_amount(entry.total, currency)} {currency}",
+            style="bold",
+            justify="right",
+        )
+    )
+    for tie in entry.tieouts:
+        ok = bool(tie.get("ok"))
+        parts.append(
+            Text.assemble(
+                ("✓ " if ok else "✗ ", "green" if ok else "bold red"),
+                f"{tie.get('name')}: Shopify {tie.get('expected')} · entry {tie.get('actual')}",
+            )
+        )
+    for flag in entry.flags:
+        parts.append(Text(f"! {flag.get('message')}", style="yellow"))
+    return Group(*parts)
+
+
+def render_record(detail: ActivityDetail) -> RenderableType:
     currency = detail.row.currency
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
@@ -32,7 +84,16 @@ def render_detail(detail: ActivityDetail) -> RenderableType:
         (f"{format_amount(detail.total, currency)} {currency}", "bold"),
         justify="right",
     )
-    return Group(Text(detail.title, style="bold"), facts, Text(""), lines, Text(""), total)
+    return Group(Text(detail.title, style="bold"), facts, lines, total)
+
+
+def render_detail(detail: ActivityDetail) -> RenderableType:
+    record = render_record(detail)
+    if detail.proposal is None:
+        note = Text("No proposed entry yet: run `workbench propose` or sync.", style="dim")
+        return Group(note, Text(""), record)
+    rule = Text("Shopify record", style="bold underline")
+    return Group(render_entry(detail.proposal, detail.row.currency), Text(""), rule, record)
 
 
 class DetailPanel(Static):
