@@ -109,7 +109,13 @@ def sandbox_group() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
 @click.option("--orders", default=500, show_default=True, type=click.IntRange(1, 200_000))
 @click.option("--seed", default=7, show_default=True, type=int)
-def sandbox_serve(shopify_port: int, qbo_port: int, host: str, orders: int, seed: int) -> None:
+@click.option(
+    "--limits/--no-limits", default=True, show_default=True,
+    help="Throttle like the real services (Shopify's cost bucket, QBO's rate limits).",
+)  # fmt: skip
+def sandbox_serve(
+    shopify_port: int, qbo_port: int, host: str, orders: int, seed: int, limits: bool
+) -> None:
     """Serve both emulators over real HTTP on loopback until Ctrl+C."""
     from workbench.config import is_loopback_host
 
@@ -117,12 +123,16 @@ def sandbox_serve(shopify_port: int, qbo_port: int, host: str, orders: int, seed
         raise click.BadParameter(f"{host} is not a loopback address", param_hint="--host")
     from workbench.sandbox.serve import serve_forever
 
-    serve_forever(host=host, shopify_port=shopify_port, qbo_port=qbo_port, orders=orders, seed=seed)
+    serve_forever(
+        host=host, shopify_port=shopify_port, qbo_port=qbo_port, orders=orders, seed=seed,
+        limits=limits,
+    )  # fmt: skip
 
 
 def register(group: click.Group) -> None:
-    from workbench.cli import proposal_cmds
+    from workbench.cli import proposal_cmds, sync_cmds
 
     for command in (config_group, db_group, status_cmd, demo_cmd, sandbox_group):
         group.add_command(command)
     proposal_cmds.register(group)
+    sync_cmds.register(group)

@@ -74,12 +74,17 @@ async def serve(
     seed: int,
     ready: Callable[[Endpoints], None],
     stop: asyncio.Event | None = None,
+    limits: bool = True,
 ) -> None:
     data = generate(seed=seed, orders=orders)
     shopify_port = shopify_port or free_port(host)
     qbo_port = qbo_port or free_port(host)
-    shopify = _server(create_shopify_app(ShopifyEmulator(data.store)), host, shopify_port)
-    qbo = _server(create_qbo_app(QboEmulator([data.company])), host, qbo_port)
+    # With limits on, both emulators throttle as the real services do (Shopify's cost bucket,
+    # QBO's per-minute limits); tests that only need the data turn them off.
+    shopify_app = create_shopify_app(ShopifyEmulator(data.store, throttle=limits))
+    qbo_app = create_qbo_app(QboEmulator([data.company], rate_limits=limits))
+    shopify = _server(shopify_app, host, shopify_port)
+    qbo = _server(qbo_app, host, qbo_port)
     tasks = [asyncio.create_task(shopify.serve()), asyncio.create_task(qbo.serve())]
     while not (shopify.started and qbo.started):
         if any(t.done() for t in tasks):
@@ -114,7 +119,9 @@ async def serve(
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def serve_forever(*, host: str, shopify_port: int, qbo_port: int, orders: int, seed: int) -> None:
+def serve_forever(
+    *, host: str, shopify_port: int, qbo_port: int, orders: int, seed: int, limits: bool = True
+) -> None:
     def announce(endpoints: Endpoints) -> None:
         print(endpoints.describe(), flush=True)
         print("\nPress Ctrl+C to stop.", flush=True)
@@ -123,6 +130,6 @@ def serve_forever(*, host: str, shopify_port: int, qbo_port: int, orders: int, s
         asyncio.run(
             serve(
                 host=host, shopify_port=shopify_port, qbo_port=qbo_port, orders=orders,
-                seed=seed, ready=announce,
+                seed=seed, ready=announce, limits=limits,
             )
         )  # fmt: skip
