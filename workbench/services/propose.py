@@ -29,6 +29,7 @@ from workbench.domain.proposal_model import Flag, FlagCode, Proposal
 from workbench.domain.proposals import ProposalState
 from workbench.domain.records import BalanceTransaction, Order, Payout
 from workbench.errors import WorkbenchError
+from workbench.services.duplicates import apply_duplicate_flags
 from workbench.services.posting_context import build_context
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
 from workbench.shopify.normalize import order_from_graphql
@@ -239,4 +240,6 @@ def propose_all(
             payout = _payout_record(payout_row)
             writer.add(propose_payout(payout, rows_by_payout.get(payout.id, []), ctx), None)
         writer.flush()
+        session.flush()
+        apply_duplicate_flags(session)
     return report

@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from workbench.domain.duplicates import DuplicateKind
 from workbench.domain.proposals import ProposalState
 from workbench.services.activity import ReviewQueue
+from workbench.services.duplicates import find_duplicates
 from workbench.store import shopify_repo
 from workbench.store.engine import Store
 from workbench.store.tables import ProposalRow, ShopRow, SyncCheckpointRow
@@ -26,6 +28,7 @@ def status(store: Store) -> dict[str, Any]:
         checkpoints = {
             c.source: c.updated_at.isoformat() for c in session.scalars(select(SyncCheckpointRow))
         }
+        duplicates = find_duplicates(session)
     queue = ReviewQueue(store)
     awaiting = queue.reload()
     decided = sum(
@@ -43,5 +46,10 @@ def status(store: Store) -> dict[str, Any]:
         "unknown_balance_types": counts.unknown_balance_types,
         "awaiting_review": max(awaiting - decided, 0),
         **by_state,
+        "duplicate_payouts": sum(1 for f in duplicates if f.kind is DuplicateKind.DUPLICATE_PAYOUT),
+        "already_posted": sum(1 for f in duplicates if f.kind is DuplicateKind.ALREADY_POSTED),
+        "possibly_posted_by_another_tool": sum(
+            1 for f in duplicates if f.kind is DuplicateKind.POSSIBLY_POSTED_ELSEWHERE
+        ),
         "last_sync": checkpoints,
     }

@@ -1,0 +1,208 @@
+"""The duplicate guard over the store: QBO records from the reference cache against the
+proposals, and the bookkeeper's decisions (link, post anyway, skip) kept with the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from workbench.domain.duplicates import (
+    BANK_TYPES,
+    SALES_TYPES,
+    DuplicateFlag,
+    DuplicateKind,
+    OrderFacts,
+    PayoutFacts,
+    QboRecord,
+    guard_orders,
+    guard_payouts,
+)
+from workbench.domain.money import to_decimal
+from workbench.domain.posting.context import Role
+from workbench.domain.proposal_model import FlagCode
+from workbench.domain.proposals import ProposalState
+from workbench.errors import WorkbenchError
+from workbench.services import audit
+from workbench.store.engine import Store
+from workbench.store.tables import (
+    OrderRow,
+    PayoutRow,
+    ProposalRow,
+    QboEntityRow,
+    ReviewDecisionRow,
+    RoleMappingRow,
+)
+
+DECIDED = {"link", "post_anyway", "skip"}
+
+
+def _ref(value: Any) -> str | None:
+    return str(value["value"]) if isinstance(value, Mapping) and "value" in value else None
+
+
+def record_from_qbo(row: QboEntityRow, bank_id: str | None) -> QboRecord | None:
+    """The guard's view of a cached QBO transaction; amounts signed as the bank sees them."""
+    raw = row.raw
+    memo_parts = [str(raw.get("PrivateNote") or "")]
+    amount: Decimal | None = None
+    account: str | None = None
+    if row.entity_type == "Deposit":
+        amount = to_decimal(raw.get("TotalAmt", 0))
+        account = _ref(raw.get("DepositToAccountRef"))
+        memo_parts += [str(line.get("Description") or "") for line in raw.get("Line") or []]
+    elif row.entity_type == "Transfer":
+        value = to_decimal(raw.get("Amount", 0))
+        to_account, from_account = _ref(raw.get("ToAccountRef")), _ref(raw.get("FromAccountRef"))
+        if bank_id and from_account == bank_id:
+            amount, account = -value, from_account
+        else:
+            amount, account = value, to_account
+    elif row.entity_type == "JournalEntry":
+        for line in raw.get("Line") or []:
+            detail = line.get("JournalEntryLineDetail") or {}
+            if bank_id and _ref(detail.get("AccountRef")) == bank_id:
+                value = to_decimal(line.get("Amount", 0))
+                amount = value if detail.get("PostingType") == "Debit" else -value
+                account = bank_id
+            memo_parts.append(str(line.get("Description") or ""))
+    elif row.entity_type in SALES_TYPES:
+        amount = to_decimal(raw.get("TotalAmt", 0))
+    if amount is None or row.txn_date is None:
+        return None
+    return QboRecord(
+        qbo_type=row.entity_type, id=row.qbo_id, txn_date=row.txn_date, amount=amount,
+        currency=str(_ref(raw.get("CurrencyRef")) or row.currency or "USD"),
+        account_id=account, memo=" ".join(p for p in memo_parts if p),
+        doc_number=row.doc_number,
+    )  # fmt: skip
+
+
+def _decisions(session: Session) -> dict[str, ReviewDecisionRow]:
+    latest: dict[str, ReviewDecisionRow] = {}
+    for row in session.scalars(
+        select(ReviewDecisionRow)
+        .where(col(ReviewDecisionRow.decision).in_(DECIDED))
+        .order_by(col(ReviewDecisionRow.id))
+    ):
+        latest[row.proposal_key] = row
+    return latest
+
+
+def find_duplicates(session: Session) -> list[DuplicateFlag]:
+    bank = session.get(RoleMappingRow, Role.BANK.value)
+    bank_id = bank.qbo_id if bank else None
+    records = [
+        r
+        for row in session.scalars(
+            select(QboEntityRow).where(col(QboEntityRow.entity_type).in_(BANK_TYPES | SALES_TYPES))
+        )
+        if (r := record_from_qbo(row, bank_id)) is not None
+    ]
+    proposals = {p.key: p for p in session.scalars(select(ProposalRow))}
+    payouts = [
+        PayoutFacts(key, p.legacy_id, p.local_date, p.net, p.currency, bank_id)
+        for p in session.scalars(select(PayoutRow))
+        if (key := f"shopify:payout:{p.legacy_id}:v1") in proposals
+    ]
+    orders = [
+        OrderFacts(key, o.name, proposals[key].total, o.currency)
+        for o in session.scalars(select(OrderRow))
+        if (key := f"shopify:order:{o.legacy_id}:v1") in proposals
+    ]
+    return guard_payouts(payouts, records) + guard_orders(orders, records)
+
+
+def apply_duplicate_flags(session: Session) -> list[DuplicateFlag]:
+    """Mark proposals from the guard's findings, honouring decisions already taken."""
+    flags = find_duplicates(session)
+    decided = _decisions(session)
+    for flag in flags:
+        row = session.get(ProposalRow, flag.key)
+        if row is None or row.state in {ProposalState.POSTED, ProposalState.LINKED}:
+            continue
+        if flag.kind is DuplicateKind.ALREADY_POSTED and flag.chosen is not None:
+            row.state = ProposalState.LINKED.value
+            row.qbo_type, row.qbo_id = flag.chosen.qbo_type, flag.chosen.id
+        elif flag.key not in decided:
+            message = f"possible duplicate: {len(flag.candidates)} QuickBooks record(s) look alike"
+            if not any(f.get("code") == FlagCode.DUPLICATE_CANDIDATE for f in row.flags):
+                row.flags = [
+                    *row.flags,
+                    {"code": FlagCode.DUPLICATE_CANDIDATE.value, "message": message},
+                ]
+                if row.state in {ProposalState.PENDING, ProposalState.APPROVED}:
+                    row.state = ProposalState.NEEDS_ATTENTION.value
+        session.add(row)
+    return flags
+
+
+def describe(flag: DuplicateFlag) -> dict[str, Any]:
+    return {
+        "key": flag.key,
+        "kind": flag.kind.value,
+        "needs_review": flag.needs_review,
+        "notes": list(flag.notes),
+        "chosen": f"{flag.chosen.qbo_type}:{flag.chosen.id}" if flag.chosen else None,
+        "candidates": [
+            {
+                "qbo_type": c.record.qbo_type, "id": c.record.id,
+                "date": c.record.txn_date.isoformat(), "amount": str(c.record.amount),
+                "memo": c.record.memo, "score": c.score, "reasons": list(c.reasons),
+            }
+            for c in flag.candidates
+        ],
+    }  # fmt: skip
+
+
+def decide(
+    store: Store, key: str, decision: str, *, reviewer: str, target: str | None = None,
+    reason: str | None = None,
+) -> None:  # fmt: skip
+    """Link (post nothing), post anyway (with a reason), or skip: recorded and audited."""
+    if decision not in DECIDED:
+        raise WorkbenchError(f"unknown decision {decision!r}")
+    if decision == "post_anyway" and not (reason and reason.strip()):
+        raise WorkbenchError("posting a possible duplicate anyway needs --reason")
+    with store.session() as session:
+        row = session.get(ProposalRow, key)
+        if row is None:
+            raise WorkbenchError(f"no proposal {key!r}: see `workbench duplicates`")
+        if row.state == ProposalState.POSTED:
+            raise WorkbenchError(f"{key} is already posted: use undo before relinking it")
+        before = {"state": row.state, "qbo": f"{row.qbo_type}:{row.qbo_id}" if row.qbo_id else None}
+        if decision == "link":
+            qbo_type, _, qbo_id = (target or "").partition(":")
+            exists = session.scalars(
+                select(QboEntityRow).where(
+                    col(QboEntityRow.entity_type) == qbo_type, col(QboEntityRow.qbo_id) == qbo_id
+                )
+            ).first()
+            if not qbo_type or not qbo_id or exists is None:
+                raise WorkbenchError(
+                    f"{target!r} is not a QuickBooks record we know: expected TYPE:ID such as "
+                    "Deposit:145 from `workbench duplicates` (sync QuickBooks if it is new)"
+                )
+            row.state, row.qbo_type, row.qbo_id = ProposalState.LINKED.value, qbo_type, qbo_id
+        elif decision == "skip":
+            row.state = ProposalState.SKIPPED.value
+        else:
+            row.flags = [f for f in row.flags if f.get("code") != FlagCode.DUPLICATE_CANDIDATE]
+            if row.state == ProposalState.NEEDS_ATTENTION and not row.flags and row.tieout_ok:
+                row.state = ProposalState.PENDING.value
+        session.add(row)
+        session.add(
+            ReviewDecisionRow(
+                proposal_key=key, decision=decision, reviewer=reviewer,
+                decided_at=datetime.now(UTC), reason=reason, target=target,
+            )
+        )  # fmt: skip
+        after = {"state": row.state, "qbo": f"{row.qbo_type}:{row.qbo_id}" if row.qbo_id else None}
+        audit.record(
+            session, actor=reviewer, action=decision, subject=key, before=before, after=after,
+            detail=reason,
+        )  # fmt: skip
