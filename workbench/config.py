@@ -31,6 +31,7 @@ DEFAULT_SHOPIFY_API_VERSION = "2026-10"
 QBO_PRODUCTION_API_URL = "https://quickbooks.api.intuit.com"
 QBO_SANDBOX_API_URL = "https://sandbox-quickbooks.api.intuit.com"
 QBO_TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
+QBO_AUTHORIZE_URL = "https://appcenter.intuit.com/connect/oauth2"
 CONFIG_FILE_NAME = "config.toml"
 MASK = "•••••• (set)"
 
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     qbo_client_secret: SecretStr | None = None
     qbo_refresh_token: SecretStr | None = None
     qbo_token_url: str = QBO_TOKEN_URL
+    qbo_authorize_url: str = QBO_AUTHORIZE_URL
 
     sync_start_date: date | None = Field(
         default=None, description="Shopify activity before this shop-local date is ignored."
@@ -114,7 +116,7 @@ class Settings(BaseSettings):
             return None
         return check_url(value, what="the Shopify shop URL (e.g. https://mystore.myshopify.com)")
 
-    @field_validator("qbo_api_url", "qbo_token_url")
+    @field_validator("qbo_api_url", "qbo_token_url", "qbo_authorize_url")
     @classmethod
     def _qbo_urls(cls, value: str) -> str:
         return check_url(value, what="a QuickBooks Online endpoint")
