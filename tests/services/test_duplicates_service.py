@@ -1,5 +1,5 @@
-"""The guard over a synced store: the sandbox's bank-feed deposit is found, explained, and a
-decision on it sticks."""
+"""The guard over a synced store: the sandbox's bank-feed deposit (synced from the QBO emulator
+by the real client) is found, explained, and a decision on it sticks."""
 
 from __future__ import annotations
 
@@ -17,24 +17,12 @@ from workbench.services.propose import propose_all
 from workbench.services.sandbox_session import Sandbox, fill_store, start_sandbox
 from workbench.services.status import status
 from workbench.store.engine import Store, open_store
-from workbench.store.tables import AuditRow, ProposalRow, QboEntityRow, RoleMappingRow
+from workbench.store.tables import AuditRow, ProposalRow, RoleMappingRow
 
 
-def cache_company(store: Store, sandbox: Sandbox) -> None:
-    """What `workbench sync qbo` stores, written directly from the sandbox company."""
-    company = sandbox.data.company
+def choose_bank(store: Store) -> None:
+    """The bookkeeper's one decision the guard needs: which account payouts land in."""
     with store.session() as session:
-        for entity, objects in company.entities.items():
-            for obj in objects:
-                session.add(
-                    QboEntityRow(
-                        realm_id=company.realm_id, entity_type=entity, qbo_id=obj["Id"],
-                        name=obj.get("Name") or obj.get("DisplayName"),
-                        doc_number=obj.get("DocNumber"),
-                        txn_date=date.fromisoformat(obj["TxnDate"]) if "TxnDate" in obj else None,
-                        private_note=obj.get("PrivateNote"), raw=obj,
-                    )
-                )  # fmt: skip
         session.add(
             RoleMappingRow(role="bank", qbo_type="Account", qbo_id="1", name="Checking",
                            decided_by="tester", decided_at=datetime.now(UTC))
@@ -45,8 +33,8 @@ def cache_company(store: Store, sandbox: Sandbox) -> None:
 def store(tmp_path: Path) -> Iterator[tuple[Store, Sandbox]]:
     opened = open_store(f"sqlite:///{tmp_path / 'dup.db'}")
     sandbox = start_sandbox(orders=200, seed=7, end=date(2026, 11, 20))
-    fill_store(opened, sandbox)
-    cache_company(opened, sandbox)
+    fill_store(opened, sandbox)  # Shopify and the QBO company, through the real clients
+    choose_bank(opened)
     propose_all(opened)
     yield opened, sandbox
     sandbox.close()

@@ -7,7 +7,9 @@ from datetime import date
 
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
+from workbench.qbo.connect import open_client, stored_connection
 from workbench.services.progress import ProgressCallback
+from workbench.services.qbo_sync import QboSyncResult, sync_qbo
 from workbench.services.shopify_sync import SyncResult, sync_shopify
 from workbench.services.sync_all import FullSyncResult, sync_all
 from workbench.shopify.client import ShopifyClient, TokenProvider
@@ -54,4 +56,19 @@ def full_sync_runner(
     shopify = shopify_sync_runner(settings, store)
     if shopify is None:
         return None
-    return lambda progress: sync_all(store, shopify, progress, settings)
+    qbo = qbo_sync_runner(settings, store)
+    return lambda progress: sync_all(store, shopify, progress, settings, sync_qbo=qbo)
+
+
+def qbo_sync_runner(
+    settings: Settings, store: Store
+) -> Callable[[ProgressCallback], QboSyncResult] | None:
+    """QuickBooks reference data for the connected company, or None when not connected."""
+    if stored_connection(settings) is None:
+        return None
+
+    def run(progress: ProgressCallback) -> QboSyncResult:
+        with open_client(settings) as client:
+            return sync_qbo(store, client, progress=progress)
+
+    return run

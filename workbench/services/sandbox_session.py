@@ -12,6 +12,7 @@ from datetime import date
 import httpx
 
 from workbench.config import DEFAULT_SHOPIFY_API_VERSION
+from workbench.qbo.client import QboClient
 from workbench.sandbox.dataset import SandboxData
 from workbench.sandbox.generator import generate
 from workbench.sandbox.qbo_emulator import QboEmulator
@@ -20,12 +21,33 @@ from workbench.sandbox.shopify_emulator import ShopifyEmulator
 from workbench.sandbox.shopify_emulator import create_app as create_shopify_app
 from workbench.sandbox.transport import SyncASGITransport
 from workbench.services.progress import ProgressCallback, ignore_progress
+from workbench.services.qbo_sync import QboSyncResult, sync_qbo
 from workbench.services.shopify_sync import SyncResult, sync_shopify
 from workbench.services.sync_all import FullSyncResult, sync_all
 from workbench.shopify.client import ShopifyClient, TokenProvider
 from workbench.store.engine import Store
 
 QBO_SANDBOX_BASE = "https://sandbox-quickbooks.api.intuit.com"
+
+
+class SandboxTokens:
+    """Access tokens minted by the QBO emulator itself: the sandbox needs no OAuth consent."""
+
+    def __init__(self, emulator: QboEmulator, realm_id: str) -> None:
+        self._emulator = emulator
+        self._realm_id = realm_id
+        self._token = emulator.issue_access_token(realm_id)
+
+    @property
+    def realm_id(self) -> str:
+        return self._realm_id
+
+    def access_token(self) -> str:
+        return self._token
+
+    def after_unauthorized(self, rejected: str) -> str:
+        self._token = self._emulator.issue_access_token(self._realm_id)
+        return self._token
 
 
 @dataclass
@@ -51,6 +73,12 @@ class Sandbox:
             TokenProvider(token=self.data.store.access_token),
             api_version=api_version,
             transport=self.shopify_transport,
+        )
+
+    def qbo_client(self) -> QboClient:
+        realm = self.data.company.realm_id
+        return QboClient(
+            QBO_SANDBOX_BASE, realm, SandboxTokens(self.qbo, realm), transport=self.qbo_transport
         )
 
     def close(self) -> None:
@@ -80,4 +108,8 @@ def fill_store(
         with sandbox.shopify_client() as client:
             return sync_shopify(store, client, progress=report)
 
-    return sync_all(store, shopify, progress)
+    def qbo(report: ProgressCallback) -> QboSyncResult:
+        with sandbox.qbo_client() as client:
+            return sync_qbo(store, client, progress=report)
+
+    return sync_all(store, shopify, progress, sync_qbo=qbo)
