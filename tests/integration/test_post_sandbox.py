@@ -53,7 +53,7 @@ class Books:
 
     def close(self) -> None:
         self.http.close()
-        self.transport.close()
+        self.transport.shutdown()
 
 
 def by_name(data: Any, entity: str, name: str) -> Ref:

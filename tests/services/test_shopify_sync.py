@@ -66,7 +66,7 @@ class Harness:
         )
 
     def close(self) -> None:
-        self.transport.close()
+        self.transport.shutdown()
 
 
 @pytest.fixture

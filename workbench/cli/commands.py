@@ -130,11 +130,18 @@ def sandbox_serve(
 
 
 def register(group: click.Group) -> None:
-    from workbench.cli import duplicate_cmds, proposal_cmds, qbo_cmds, sync_cmds
+    from workbench.cli import (
+        duplicate_cmds,
+        mapping_cmds,
+        proposal_cmds,
+        qbo_cmds,
+        sync_cmds,
+    )
 
     for command in (config_group, db_group, status_cmd, demo_cmd, sandbox_group):
         group.add_command(command)
     proposal_cmds.register(group)
     sync_cmds.register(group)
     duplicate_cmds.register(group)
+    mapping_cmds.register(group)
     qbo_cmds.register(group)

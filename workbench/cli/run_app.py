@@ -32,7 +32,7 @@ def run_configured_app() -> None:
 @contextmanager
 def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[WorkbenchApp]:
     """The app on a fresh store fed by the in-process sandbox; cleaned up on exit."""
-    from workbench.services.sandbox_session import fill_store, start_sandbox
+    from workbench.services.sandbox_session import demo_sync, start_sandbox
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
@@ -45,7 +45,7 @@ def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[Work
             workspace = Workspace(
                 store,
                 company_name=sandbox.company_name,
-                sync=lambda progress: fill_store(store, sandbox, progress=progress),
+                sync=lambda progress: demo_sync(store, sandbox, progress),
             )
             # The app opens at once and the first sync runs in a worker, with progress.
             yield WorkbenchApp(workspace, sync_on_start=True)

@@ -54,6 +54,10 @@ class SyncASGITransport(httpx.BaseTransport):
             return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        """Clients come and go (each ``with client:`` closes its transport); the emulator's
+        loop lives until its owner calls :meth:`shutdown`."""
+
+    def shutdown(self) -> None:
         self._closed = True
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)

@@ -6,7 +6,7 @@ only the transport differs (an in-process ASGI bridge instead of the network).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import httpx
@@ -21,7 +21,9 @@ from workbench.sandbox.shopify_emulator import ShopifyEmulator
 from workbench.sandbox.shopify_emulator import create_app as create_shopify_app
 from workbench.sandbox.transport import SyncASGITransport
 from workbench.services.progress import ProgressCallback, ignore_progress
+from workbench.services.propose import propose_all
 from workbench.services.qbo_sync import QboSyncResult, sync_qbo
+from workbench.services.role_mappings import accept_roles, create_for_role, role_table
 from workbench.services.shopify_sync import SyncResult, sync_shopify
 from workbench.services.sync_all import FullSyncResult, sync_all
 from workbench.shopify.client import ShopifyClient, TokenProvider
@@ -83,7 +85,7 @@ class Sandbox:
 
     def close(self) -> None:
         for transport in self._closers:
-            transport.close()
+            transport.shutdown()
 
 
 def start_sandbox(
@@ -113,3 +115,29 @@ def fill_store(
             return sync_qbo(store, client, progress=report)
 
     return sync_all(store, shopify, progress, sync_qbo=qbo)
+
+
+DEMO_REVIEWER = "demo"
+
+
+def prepare_demo_books(store: Store, sandbox: Sandbox) -> int:
+    """What a bookkeeper does once when setting up: accept the confident role suggestions and
+    create what the company lacks (a Shopify Payments clearing account, a reserve account,
+    rounding and refund-adjustment items). Returns how many roles were decided."""
+    accepted = accept_roles(store, min_score=90, reviewer=DEMO_REVIEWER)
+    with store.session() as session:
+        missing = [line.role for line in role_table(session) if line.state == "missing"]
+    with sandbox.qbo_client() as client:
+        for role in missing:
+            create_for_role(store, client, role, name=None, kind=None, reviewer=DEMO_REVIEWER)
+    return len(accepted) + len(missing)
+
+
+def demo_sync(store: Store, sandbox: Sandbox, progress: ProgressCallback) -> FullSyncResult:
+    """The demo's sync: the first one also sets the sandbox books up, then proposes again."""
+    result = fill_store(store, sandbox, progress=progress)
+    with store.session() as session:
+        configured = any(line.state == "decided" for line in role_table(session))
+    if not configured and prepare_demo_books(store, sandbox):
+        result = replace(result, proposals=propose_all(store, progress=progress))
+    return result

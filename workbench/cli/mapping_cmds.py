@@ -1,0 +1,102 @@
+"""``workbench mappings …``: roles (accounts and items by the part they play), their
+suggestions, and the bookkeeper's decisions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from workbench.config import load_settings
+
+
+@click.group("mappings")
+def mappings_group() -> None:
+    """What each Shopify product and each role maps to in QuickBooks."""
+
+
+@mappings_group.command("roles")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def roles_cmd(as_json: bool) -> None:
+    """Each role with its account (or item), or our suggestion and its score."""
+    from workbench.services.role_mappings import role_table
+    from workbench.store.engine import open_store
+
+    store = open_store(load_settings().database_url)
+    try:
+        with store.session() as session:
+            lines = role_table(session)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([asdict(line) for line in lines], indent=2, ensure_ascii=False))
+        return
+    for line in lines:
+        target = f"{line.qbo_type}:{line.qbo_id} {line.name}" if line.qbo_id else "—"
+        click.echo(f"{line.role:<28} {line.state:<10} {target:<40.40} {line.reason}")
+
+
+@mappings_group.command("set-role")
+@click.argument("role")
+@click.argument("qbo_id")
+def set_role_cmd(role: str, qbo_id: str) -> None:
+    """Map ROLE to the account (or item, for item:… roles) with QBO_ID."""
+    from workbench.services.role_mappings import set_role
+    from workbench.store.engine import open_store
+
+    settings = load_settings()
+    store = open_store(settings.database_url)
+    try:
+        with store.session() as session:
+            set_role(session, role, qbo_id, reviewer=settings.user)
+    finally:
+        store.close()
+    click.echo(f"{role} → {qbo_id}")
+
+
+@mappings_group.command("accept")
+@click.option("--min-score", type=click.IntRange(0, 100), required=True)
+def accept_cmd(min_score: int) -> None:
+    """Accept every role suggestion scoring at least N."""
+    from workbench.services.role_mappings import accept_roles
+    from workbench.store.engine import open_store
+
+    settings = load_settings()
+    store = open_store(settings.database_url)
+    try:
+        accepted = accept_roles(store, min_score=min_score, reviewer=settings.user)
+    finally:
+        store.close()
+    for line in accepted:
+        click.echo(f"{line.role} → {line.qbo_type}:{line.qbo_id} {line.name} ({line.score})")
+    click.echo(f"{len(accepted)} role suggestion(s) accepted; run `workbench propose` to rebuild")
+
+
+@mappings_group.command("create-account")
+@click.argument("role")
+@click.option("--name", default=None, help="The new account's name (default: the usual one).")
+@click.option("--type", "kind", default=None, help="QBO AccountType (or item Type).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+def create_account_cmd(role: str, name: str | None, kind: str | None, yes: bool) -> None:
+    """Create the missing account (or item) for ROLE in QuickBooks and map it."""
+    from workbench.qbo.connect import open_client
+    from workbench.services.role_mappings import create_for_role
+    from workbench.store.engine import open_store
+
+    settings = load_settings()
+    if not yes:
+        click.confirm(f"Create the QuickBooks record for {role} now?", abort=True)
+    store = open_store(settings.database_url)
+    try:
+        with open_client(settings) as client:
+            created = create_for_role(
+                store, client, role, name=name, kind=kind, reviewer=settings.user
+            )
+    finally:
+        store.close()
+    click.echo(f"created {created.entity_type}:{created.qbo_id} {created.name} for {role}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(mappings_group)
