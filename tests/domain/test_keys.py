@@ -37,3 +37,11 @@ def test_never_a_substring_match(memo: str) -> None:
 def test_bad_key_is_explained() -> None:
     with pytest.raises(ValueError, match="expected shopify:order"):
         parse_key("order-10")
+
+
+def test_csv_only_records_have_keys_too() -> None:
+    key = proposal_key(SourceType.REFUND, "gid://shopify/Refund/csv-5002")
+    assert key == "shopify:refund:csv-5002:v1"
+    assert parse_key(key) == (SourceType.REFUND, "csv-5002", 1)
+    assert keys_in_text(f"note {key}.") == [(SourceType.REFUND, "csv-5002", 1)]
+    assert keys_in_text("shopify:refund:csv-5002-x:v1") != [(SourceType.REFUND, "csv-5002", 1)]

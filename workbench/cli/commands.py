@@ -132,6 +132,7 @@ def sandbox_serve(
 def register(group: click.Group) -> None:
     from workbench.cli import (
         duplicate_cmds,
+        import_cmds,
         mapping_cmds,
         proposal_cmds,
         qbo_cmds,
@@ -144,4 +145,5 @@ def register(group: click.Group) -> None:
     sync_cmds.register(group)
     duplicate_cmds.register(group)
     mapping_cmds.register(group)
+    import_cmds.register(group)
     qbo_cmds.register(group)

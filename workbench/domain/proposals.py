@@ -11,10 +11,12 @@ import re
 from enum import StrEnum
 
 KEY_VERSION = 1
-_KEY_RE = re.compile(r"^shopify:(order|refund|payout):(\d+):v(\d+)$")
+# Ids are Shopify's numeric legacy ids, or ``csv-…`` for records only a CSV export described.
+_ID = r"(\d+|csv-[\w-]+)"
+_KEY_RE = re.compile(rf"^shopify:(order|refund|payout):{_ID}:v(\d+)$")
 # A key inside free text must stand alone: "shopify:order:10:v1" must not match inside
 # "shopify:order:100:v1" or "xshopify:order:10:v12".
-_KEY_IN_TEXT_RE = re.compile(r"(?<![\w:])shopify:(order|refund|payout):(\d+):v(\d+)(?![\w:])")
+_KEY_IN_TEXT_RE = re.compile(rf"(?<![\w:])shopify:(order|refund|payout):{_ID}:v(\d+)(?![\w:])")
 
 
 class SourceType(StrEnum):

@@ -32,6 +32,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.duplicates import apply_duplicate_flags
 from workbench.services.posting_context import build_context
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
+from workbench.shopify import csv_orders
 from workbench.shopify.normalize import order_from_graphql
 from workbench.store.engine import Store
 from workbench.store.shopify_repo import load_shop, upsert_rows
@@ -53,7 +54,7 @@ class ProposeReport:
 def order_record(row: OrderRow, tz: ZoneInfo) -> Order:
     """The normalised order behind a stored row, whichever source it came from."""
     if row.origin == "csv":
-        raise WorkbenchError(f"order {row.name} came from a CSV file: not supported yet")
+        return csv_orders.order_from_raw(row.raw, tz)
     return order_from_graphql(row.raw, tz)
 
 
