@@ -33,12 +33,12 @@ def small_store(tmp_path: Path) -> Iterator[Store]:
         order_node(1003, processed_at="2026-11-02T16:00:00Z", test=True),
         order_node(1004, processed_at="2026-11-02T17:00:00Z", cancelled=True),
     ]
-    payouts = [payout_node(77, "160.92", issued_at="2026-11-04T12:00:00Z")]
+    payouts = [payout_node(77, "204.92", issued_at="2026-11-04T12:00:00Z")]
     balance = [
         balance_node(1, "CHARGE", "129.00", "4.04", 77, 1001),
         balance_node(2, "CHARGE", "129.00", "4.04", 77, 1002),
         balance_node(3, "REFUND", "-45.00", "0", 77, 1002),
-        balance_node(4, "TRANSFER", "-160.92", "0", 77, None),
+        balance_node(4, "TRANSFER", "-204.92", "0", 77, None),
     ]
     with store.session() as session:
         shopify_repo.save_orders(session, [order_from_graphql(n, TZ) for n in nodes], nodes, "api")

@@ -44,7 +44,7 @@ async def test_lists_what_needs_review_newest_first(small_store: Store) -> None:
             ("order", "#1002 Order"),
             ("order", "#1001 Order"),
         ]
-        assert rows[0] is not None and rows[0].amount == Decimal("160.92")
+        assert rows[0] is not None and rows[0].amount == Decimal("204.92")
         assert "to review" in app.sub_title and "4" in app.sub_title
 
 

@@ -136,6 +136,7 @@ def register(group: click.Group) -> None:
         mapping_cmds,
         proposal_cmds,
         qbo_cmds,
+        review_cmds,
         sync_cmds,
     )
 
@@ -145,5 +146,6 @@ def register(group: click.Group) -> None:
     sync_cmds.register(group)
     duplicate_cmds.register(group)
     mapping_cmds.register(group)
+    review_cmds.register(group)
     import_cmds.register(group)
     qbo_cmds.register(group)

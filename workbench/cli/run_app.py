@@ -24,7 +24,7 @@ def run_configured_app() -> None:
     store = open_store(settings.database_url)
     try:
         workspace = Workspace(store, sync=full_sync_runner(settings, store))
-        WorkbenchApp(workspace, sync_on_start=workspace.is_empty()).run()
+        WorkbenchApp(workspace, sync_on_start=workspace.is_empty(), user=settings.user).run()
     finally:
         store.close()
 

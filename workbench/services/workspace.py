@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from workbench.services.activity import ActivityDetail, ActivityRow, ReviewQueue
+from workbench.services import review
+from workbench.services.activity import (
+    ActivityDetail,
+    ActivityRow,
+    ReviewQueue,
+    proposal_key_for,
+)
 from workbench.services.progress import ProgressCallback, ignore_progress
+from workbench.services.review import DecisionReport
 from workbench.services.sync_all import FullSyncResult
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
@@ -48,6 +55,11 @@ class Workspace:
         if self._sync is None:
             raise RuntimeError("no shop is configured to sync from: see `workbench config show`")
         return self._sync(progress)
+
+    def decide(self, row: ActivityRow, decision: str, reviewer: str) -> DecisionReport:
+        """Approve, reject or unapprove the proposal of one review row."""
+        key = proposal_key_for(row.kind, row.id)
+        return review.decide(self.store, [key], decision, reviewer=reviewer)
 
     def is_empty(self) -> bool:
         with self.store.session() as session:

@@ -21,13 +21,18 @@ class WorkbenchApp(App[None], ReportsWorkerFailures):
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, workspace: Workspace, *, sync_on_start: bool = False) -> None:
+    def __init__(
+        self, workspace: Workspace, *, sync_on_start: bool = False, user: str = "reviewer"
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.sync_on_start = sync_on_start
+        self.user = user
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.workspace, sync_on_start=self.sync_on_start))
+        self.push_screen(
+            MainScreen(self.workspace, sync_on_start=self.sync_on_start, user=self.user)
+        )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

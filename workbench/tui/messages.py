@@ -39,3 +39,11 @@ class SyncFinished(Message):
     def __init__(self, summary: str) -> None:
         super().__init__()
         self.summary = summary
+
+
+class DecisionMade(Message):
+    def __init__(self, decision: str, changed: list[str], refused: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.decision = decision
+        self.changed = changed
+        self.refused = refused

@@ -13,10 +13,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from workbench.services.activity import ActivityRow
 from workbench.services.progress import Progress, SyncCancelled
 from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
-from workbench.tui.messages import DetailLoaded, QueueLoaded, SyncFinished, SyncProgressed
+from workbench.tui.messages import (
+    DecisionMade,
+    DetailLoaded,
+    QueueLoaded,
+    SyncFinished,
+    SyncProgressed,
+)
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 
@@ -25,12 +32,18 @@ RELOAD_EVERY = 0.5
 
 class MainScreen(Screen[None], ReportsWorkerFailures):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('approve')", "Approve", id="review.approve"),
+        Binding("x", "decide('reject')", "Reject", id="review.reject"),
+        Binding("u", "decide('unapprove')", "Undo approval", id="review.unapprove"),
         Binding("s", "sync", "Sync", id="review.sync"),
     ]
 
-    def __init__(self, workspace: Workspace, *, sync_on_start: bool = False) -> None:
+    def __init__(
+        self, workspace: Workspace, *, sync_on_start: bool = False, user: str = "reviewer"
+    ) -> None:
         super().__init__()
         self.workspace = workspace
+        self.app_user = user
         self.sync_on_start = sync_on_start
         self.syncing = False
         self._last_reload = 0.0
@@ -56,11 +69,33 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
             self.action_sync()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            detail = self.query_one(DetailPanel).detail
+            return detail is not None and detail.proposal is not None
         if action == "sync":
             if not self.workspace.can_sync:
                 return False
             return None if self.syncing else True
         return True
+
+    def action_decide(self, decision: str) -> None:
+        activity = self.query_one(ActivityList)
+        row = activity.row_at(activity.cursor)
+        if row is not None:
+            self.run_decision(row, decision)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review")
+    def run_decision(self, row: ActivityRow, decision: str) -> None:
+        report = self.workspace.decide(row, decision, self.app_user)
+        self.post_message(DecisionMade(decision, report.changed, report.refused))
+
+    @on(DecisionMade)
+    def _decision_made(self, message: DecisionMade) -> None:
+        for _key, why in message.refused:
+            self.notify(f"Not {message.decision}d: {why}", severity="warning")
+        if message.changed:
+            self.load_queue()
+            self.load_detail(self.query_one(ActivityList).cursor)
 
     def action_sync(self) -> None:
         if self.syncing or not self.workspace.can_sync:
@@ -139,3 +174,4 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
     def _detail_loaded(self, message: DetailLoaded) -> None:
         if message.index == self.query_one(ActivityList).cursor:
             self.query_one(DetailPanel).show(message.detail)
+            self.refresh_bindings()
