@@ -84,17 +84,44 @@ class Attributes:
 EMPTY = Attributes()
 
 
-def _attribute_like(token: str) -> bool:
-    """Could this token be part of a variant description (so a size letter may follow)?"""
-    return (
-        token in COLOURS
-        or token in SIZE_WORDS
-        or token in SIZE_LETTERS
-        or token in _LETTER_SIZES
-        or any(ch.isdigit() for ch in token)
-        or token.startswith("$")
-        or bool(_COMPOUND.match(token))
-    )
+_NONE, _MONEY, _SIZE, _LETTER, _COLOUR, _MEASURE_KIND, _PACK_KIND, _NUMBER = range(8)
+_DIGITS = re.compile(r"\d")
+
+
+@lru_cache(maxsize=200_000)
+def _classify(word: str) -> tuple[int, object]:
+    """What one word can say about a variant, without context (cached: words repeat)."""
+    if word.startswith("$"):
+        return _MONEY, word
+    if word in SIZE_WORDS:
+        return _SIZE, SIZE_WORDS[word]
+    if word in _LETTER_SIZES and len(word) > 1:
+        return _SIZE, _LETTER_SIZES[word]
+    if word in SIZE_LETTERS:
+        return _LETTER, SIZE_LETTERS[word]
+    if (compound := _COMPOUND.match(word)) is not None:
+        return _SIZE, f"{_LETTER_SIZES[compound[1]]}/{_LETTER_SIZES[compound[2]]}"
+    if word in COLOURS:
+        return _COLOUR, word
+    if _DIGITS.search(word) is None:
+        return _NONE, None
+    if (pack := _PACK.match(word)) is not None:
+        return _PACK_KIND, int(pack[1])
+    measure = _MEASURE.match(word)
+    if measure is not None and measure[2] in UNITS:
+        _, family, factor = UNITS[measure[2]]
+        return _MEASURE_KIND, Measure(float(measure[1]) * factor, family, word)
+    return _NUMBER, word
+
+
+def attribute_like(word: str) -> bool:
+    """Could this word be part of a variant description (so a size letter may follow)?"""
+    return _classify(word)[0] != _NONE
+
+
+_PAIR_TAILS = frozenset(tail for _, tail in COLOUR_PAIRS)
+_NO_STRINGS: frozenset[str] = frozenset()
+_NO_INTS: frozenset[int] = frozenset()
 
 
 @lru_cache(maxsize=100_000)
@@ -106,62 +133,55 @@ def read(words: tuple[str, ...], whole_option: bool = False) -> Attributes:
     name, before other attributes ("Hoodie M Black"), or after "size": "M Series Watch" and
     "Vitamin D" keep their letters.
     """
-    sizes: set[str] = set()
-    colours: set[str] = set()
+    kinds = [_classify(word) for word in words]
+    sizes: list[str] = []
+    colours: list[str] = []
     measures: list[Measure] = []
-    packs: set[int] = set()
-    money: set[str] = set()
-    numbers: set[str] = set()
-    count = len(words)
-    tail_is_attribute = [True] * (count + 1)
-    for i in range(count - 1, -1, -1):
-        tail_is_attribute[i] = tail_is_attribute[i + 1] and _attribute_like(words[i])
+    packs: list[int] = []
+    money: list[str] = []
+    numbers: list[str] = []
+    last = len(words) - 1
     skip = False
-    for i, word in enumerate(words):
+    for i, (kind, value) in enumerate(kinds):
         if skip:
             skip = False
-            continue
-        if word.startswith("$"):
-            money.add(word)
-        elif word in SIZE_WORDS:
-            sizes.add(SIZE_WORDS[word])
-        elif word in _LETTER_SIZES and len(word) > 1:
-            sizes.add(_LETTER_SIZES[word])
-        elif word in SIZE_LETTERS:
-            previous = words[i - 1] if i else ""
-            if whole_option or previous == "size" or tail_is_attribute[i + 1]:
-                sizes.add(SIZE_LETTERS[word])
-        elif (compound := _COMPOUND.match(word)) is not None:
-            sizes.add(f"{_LETTER_SIZES[compound[1]]}/{_LETTER_SIZES[compound[2]]}")
-        elif i + 1 < count and (word, words[i + 1]) in COLOUR_PAIRS:
-            colours.add(f"{word} {words[i + 1]}")
+        elif i < last and words[i + 1] in _PAIR_TAILS and (words[i], words[i + 1]) in COLOUR_PAIRS:
+            colours.append(f"{words[i]} {words[i + 1]}")
             skip = True
-        elif word in COLOURS:
-            colours.add(word)
-        elif word[0].isdigit() or any(ch.isdigit() for ch in word):
-            _number_like(word, measures, packs, numbers)
+        elif kind == _NONE:
+            continue
+        elif kind == _SIZE:
+            sizes.append(value)  # type: ignore[arg-type]
+        elif kind == _COLOUR:
+            colours.append(value)  # type: ignore[arg-type]
+        elif kind == _LETTER:
+            if (
+                whole_option
+                or (i and words[i - 1] == "size")
+                or all(k != _NONE for k, _ in kinds[i + 1 :])
+            ):
+                sizes.append(value)  # type: ignore[arg-type]
+        elif kind == _MEASURE_KIND:
+            measures.append(value)  # type: ignore[arg-type]
+        elif kind == _PACK_KIND:
+            packs.append(value)  # type: ignore[arg-type]
+        elif kind == _MONEY:
+            money.append(value)  # type: ignore[arg-type]
+        else:
+            numbers.append(value)  # type: ignore[arg-type]
+    if not (sizes or colours or measures or packs or money or numbers):
+        return EMPTY
     return Attributes(
-        frozenset(sizes),
-        frozenset(colours),
-        tuple(sorted(set(measures), key=lambda m: m.text)),
-        frozenset(packs),
-        frozenset(money),
-        frozenset(numbers),
+        frozenset(sizes) if sizes else _NO_STRINGS,
+        frozenset(colours) if colours else _NO_STRINGS,
+        tuple(sorted(set(measures), key=lambda m: m.text)) if measures else (),
+        frozenset(packs) if packs else _NO_INTS,
+        frozenset(money) if money else _NO_STRINGS,
+        frozenset(numbers) if numbers else _NO_STRINGS,
     )
 
 
-def _number_like(word: str, measures: list[Measure], packs: set[int], numbers: set[str]) -> None:
-    if (pack := _PACK.match(word)) is not None:
-        packs.add(int(pack[1]))
-        return
-    measure = _MEASURE.match(word)
-    if measure is not None and measure[2] in UNITS:
-        _, family, factor = UNITS[measure[2]]
-        measures.append(Measure(float(measure[1]) * factor, family, word))
-        return
-    numbers.add(word)
-
-
+@lru_cache(maxsize=100_000)
 def read_options(options: tuple[tuple[str, ...], ...]) -> Attributes:
     """Attributes of a Shopify variant from its option values, one value at a time."""
     found = EMPTY
@@ -174,7 +194,21 @@ def _show(values: frozenset[str] | frozenset[int], template: str = "{}") -> str:
     return "/".join(template.format(v) for v in sorted(values, key=str)) or "none"
 
 
-@lru_cache(maxsize=200_000)
+def conflicts(ours: Attributes, theirs: Attributes) -> bool:
+    """True when ``theirs`` cannot be the same variant as ``ours`` (the fast form of veto)."""
+    if ours.sizes and theirs.sizes and ours.sizes != theirs.sizes:
+        return True
+    if ours.colours and theirs.colours and ours.colours != theirs.colours:
+        return True
+    if ours.money and theirs.money and ours.money != theirs.money:
+        return True
+    if ours.packs and theirs.packs and ours.packs != theirs.packs:
+        return True
+    if (ours.measures and theirs.measures) or (ours.numbers and theirs.numbers):
+        return veto(ours, theirs) is not None
+    return False
+
+
 def veto(ours: Attributes, theirs: Attributes) -> str | None:
     """Why ``theirs`` cannot be the same variant as ``ours`` ("12oz ≠ 16oz"), or None."""
     if ours.sizes and theirs.sizes and ours.sizes != theirs.sizes:
@@ -192,15 +226,12 @@ def veto(ours: Attributes, theirs: Attributes) -> str | None:
             left = "/".join(m.text for m in mine or ours.measures)
             right = "/".join(t.text for t in other or theirs.measures)
             return f"{left} ≠ {right}"
-    if ours.numbers and theirs.numbers and ours.numbers != theirs.numbers:
+    if (
+        ours.numbers
+        and theirs.numbers
+        and not ours.numbers <= theirs.numbers
+        and not theirs.numbers <= ours.numbers
+    ):
+        # One side saying more ("… 10 (2024)") is not a contradiction; 2025 vs 2026 is.
         return f"{_show(ours.numbers)} ≠ {_show(theirs.numbers)}"
     return None
-
-
-def one_sided(ours: Attributes, theirs: Attributes) -> list[str]:
-    """Attributes only one side states: not a veto, but not a certain match either."""
-    missing = []
-    for name in ("sizes", "colours", "measures", "packs", "money", "numbers"):
-        if bool(getattr(ours, name)) != bool(getattr(theirs, name)):
-            missing.append(name)
-    return missing

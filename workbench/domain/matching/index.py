@@ -11,12 +11,13 @@ Inactive items are left out entirely: they can never be offered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from workbench.domain.matching.attributes import Attributes, read
+from workbench.domain.matching.attributes import Attributes, attribute_like, conflicts, read
 from workbench.domain.matching.model import Item
 from workbench.domain.matching.normalise import (
     leaf,
@@ -25,20 +26,36 @@ from workbench.domain.matching.normalise import (
     sku_parts,
     tokens,
 )
-from workbench.domain.matching.vocab import SIZE_LETTERS, SIZE_WORDS
+from workbench.domain.matching.vocab import LABELS, SIZE_LETTERS, SIZE_WORDS
 
 # Size words compared by their code, so "Small" and "S" are one word to the scorers.
-_SIZE_CODES = {word: code.lower() for word, code in {**SIZE_WORDS, **SIZE_LETTERS}.items()}
+_SIZE_CODES = {
+    word: code.lower().replace(" ", "") for word, code in {**SIZE_WORDS, **SIZE_LETTERS}.items()
+}
 
 
+@lru_cache(maxsize=200_000)
 def compare_words(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Words as the scorers compare them: sizes by code ("small" → "s")."""
-    return tuple(_SIZE_CODES.get(word, word) for word in words)
+    """Words as the scorers compare them: sizes by code ("small" → "s"), and without the
+    labels that only introduce a value ("Size M" is "M"; the attributes were read first)."""
+    return tuple(_SIZE_CODES.get(word, word) for word in words if word not in LABELS)
 
 
 def id_order(item_id: str) -> tuple[int, int, str]:
     """QBO Ids are numbers in strings: order "9" before "10", anything else after, by text."""
     return (0, int(item_id), item_id) if item_id.isdigit() else (1, 0, item_id)
+
+
+class _FitRow(dict[int, bool]):
+    """A lazily filled row of the veto table: ``row[aid]`` computes on first use."""
+
+    def __init__(self, compute: Callable[[int], bool]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, theirs: int) -> bool:
+        found = self[theirs] = self.compute(theirs)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +64,11 @@ class Entry:
 
     pos: int  # position in id order: ties are broken by it, so by item id
     item: Item
-    words: tuple[str, ...]  # compare words of the leaf name
-    full_words: tuple[str, ...]  # the parent path's own words, then the leaf's
-    texts: tuple[str, ...]  # strings handed to rapidfuzz: leaf, and parent + leaf
+    words: tuple[str, ...]  # the compare words the item is scored by
+    text: str  # the same, as the string handed to rapidfuzz
+    names: tuple[tuple[str, ...], ...]  # exact-name keys: the leaf, and parent + leaf
     attributes: Attributes
+    attribute_id: int  # the same id for every item (and product) with equal attributes
     sku: str
     children: int  # sub-items under it; a parent never silently absorbs its variants
 
@@ -70,32 +88,80 @@ class ItemIndex:
             if item.parent_id:
                 children[item.parent_id] += 1
         self.entries: list[Entry] = []
+        self.position: dict[str, int] = {}
         self.by_sku: dict[str, list[int]] = defaultdict(list)
         self.by_name_sku: dict[str, list[int]] = defaultdict(list)
         self.by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.attributes: list[Attributes] = []
+        self._attribute_ids: dict[Attributes, int] = {}
+        self._fits: dict[int, _FitRow] = {}
         postings: dict[str, list[int]] = defaultdict(list)
-        attribute_pool: dict[Attributes, Attributes] = {}
         for item in every:
-            if not item.active:
-                continue
+            if not item.active or item.type == "Category":
+                continue  # never offered: QBO refuses both on a transaction
             pos = len(self.entries)
-            entry = _entry(pos, item, children.get(item.id, 0), attribute_pool)
+            entry = _entry(self, pos, item, children.get(item.id, 0))
             self.entries.append(entry)
+            self.position[item.id] = pos
             if entry.sku:
                 self.by_sku[entry.sku].append(pos)
             name_sku = normalise_sku(leaf(item.name))
             if name_sku:
                 self.by_name_sku[name_sku].append(pos)
-            self.by_words[entry.words].append(pos)
-            if entry.full_words != entry.words:
-                self.by_words[entry.full_words].append(pos)
-            keys = set(entry.full_words)
+            for name in entry.names:
+                self.by_words[name].append(pos)
+            keys = {word for name in entry.names for word in name}
             keys.update(f"#{part}" for part in sku_parts(item.sku) if len(part) >= 3)
             for key in keys:
                 postings[key].append(pos)
-        self.postings: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in postings.items()}
+        self.postings: dict[str, list[int]] = dict(postings)
+        self._sets: dict[str, frozenset[int]] = {}
+        self._common: dict[frozenset[str], frozenset[int]] = {}
         self._deletes: dict[str, list[str]] | None = None
         self._neighbours: dict[str, tuple[str, ...]] = {}
+
+    def intern(self, attributes: Attributes) -> int:
+        """One small id per distinct attribute set, so vetoes are cached per pair of ids."""
+        found = self._attribute_ids.get(attributes)
+        if found is None:
+            found = self._attribute_ids[attributes] = len(self.attributes)
+            self.attributes.append(attributes)
+        return found
+
+    def fit_row(self, ours: int) -> dict[int, bool]:
+        """For one interned attribute set, whether each other set fits it: no veto between
+        them. Filled lazily and kept: the same few hundred attribute sets meet again and
+        again across thousands of variants."""
+        row = self._fits.get(ours)
+        if row is None:
+            mine = self.attributes[ours]
+            row = self._fits[ours] = _FitRow(
+                lambda theirs: not conflicts(mine, self.attributes[theirs])
+            )
+        return row
+
+    def common(self, words: frozenset[str]) -> frozenset[int]:
+        """Items carrying all of ``words`` (each or a near miss), memoised: product titles
+        share most of their words ("crew neck tshirt"), so their intersections recur."""
+        found = self._common.get(words)
+        if found is None:
+            if len(words) == 1:
+                found = self.posting_set(next(iter(words)))
+            else:
+                last = max(words, key=lambda w: (len(self.posting_set(w)), w))
+                found = self.common(words - {last}) & self.posting_set(last)
+            self._common[words] = found
+        return found
+
+    def posting_set(self, word: str) -> frozenset[int]:
+        """Items carrying ``word`` or a word one keystroke from it (cached per word)."""
+        found = self._sets.get(word)
+        if found is None:
+            items = set(self.postings.get(word, ()))
+            for near in self.neighbours(word):
+                items.update(self.postings[near])
+            found = self._sets[word] = frozenset(items)
+        return found
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -126,24 +192,38 @@ class ItemIndex:
         return result
 
 
-def _entry(
-    pos: int, item: Item, children: int, pool: dict[Attributes, Attributes]
-) -> Entry:
+def _entry(index: ItemIndex, pos: int, item: Item, children: int) -> Entry:
+    """Prepare one item. A sub-item is scored by its leaf when the leaf names the product
+    ("Hoodies:Pullover Hoodie Black M": the parent is a category), and by parent and leaf
+    together when the leaf only lists options ("Pullover Hoodie:Black M")."""
     own = leaf(item.name)
     fqn = item.fully_qualified_name or item.name
-    words = compare_words(tokens(own))
-    parent_words = [w for w in compare_words(tokens(parent_path(fqn))) if w not in words]
-    full_words = (*parent_words, *words)
     raw = tokens(own)
+    leaf_words = compare_words(raw)
     attributes = read(raw, whole_option=len(raw) == 1)
-    if parent_words:
-        attributes = read(tokens(f"{parent_path(fqn)} {own}")).merged(attributes)
-    attributes = pool.setdefault(attributes, attributes)
-    texts = (" ".join(words),) if not parent_words else (" ".join(words), " ".join(full_words))
-    return Entry(pos, item, words, full_words, texts, attributes, normalise_sku(item.sku), children)
+    head = parent_path(fqn)
+    full_words = leaf_words
+    if head:
+        parent_words = [w for w in compare_words(tokens(head)) if w not in leaf_words]
+        full_words = (*parent_words, *leaf_words)
+        attributes = read(tokens(f"{head} {own}")).merged(attributes)
+    naming = sum(1 for word in raw if not attribute_like(word))
+    words = leaf_words if naming >= 2 else full_words
+    names = (leaf_words,) if full_words == leaf_words else (leaf_words, full_words)
+    return Entry(
+        pos,
+        item,
+        words,
+        " ".join(words),
+        names,
+        attributes,
+        index.intern(attributes),
+        normalise_sku(item.sku),
+        children,
+    )
 
 
-def _deletion_index(postings: dict[str, frozenset[int]]) -> dict[str, list[str]]:
+def _deletion_index(postings: dict[str, list[int]]) -> dict[str, list[str]]:
     deletes: dict[str, list[str]] = defaultdict(list)
     for word in postings:
         if len(word) < 4 or not word.isalpha():

@@ -55,7 +55,7 @@ class MatchSettings:
     margin: float = 5.0
     floor: float = 60.0
     suggestions: int = 5
-    shortlist: int = 250
+    shortlist: int = 200
 
     def __post_init__(self) -> None:
         if not 0 <= self.floor <= self.auto_accept <= 100:

@@ -75,7 +75,7 @@ PLURALS: dict[str, str] = {
 STOPWORDS = frozenset({"the", "and", "of", "with", "for", "a", "an", "by", "w", "in", "on", "to"})
 
 # Dropped from the compared name once the attributes have been read ("Size M" is "M").
-LABELS = frozenset({"size", "color", "option", "variant", "style"})
+LABELS = frozenset({"size", "color"})
 
 COLOURS = frozenset(
     {
