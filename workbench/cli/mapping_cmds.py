@@ -16,6 +16,64 @@ def mappings_group() -> None:
     """What each Shopify product and each role maps to in QuickBooks."""
 
 
+@mappings_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--unmatched", is_flag=True, help="Only products without a confident item.")
+def list_cmd(as_json: bool, unmatched: bool) -> None:
+    """One entry per Shopify product key: its item, or our candidates and why."""
+    from workbench.services.item_mappings import WHOLE, match_all
+    from workbench.store.engine import open_store
+
+    store = open_store(load_settings().database_url)
+    try:
+        with store.session() as session:
+            results = match_all(session)
+    finally:
+        store.close()
+    if unmatched:
+        results = [r for r in results if r.state not in WHOLE]
+    entries: list[dict[str, object]] = [
+        {
+            "key": r.key, "sku": r.sku, "product_title": r.product_title,
+            "variant_title": r.variant_title, "state": str(r.state), "item_id": r.item_id,
+            "item_name": r.item_name, "score": r.score, "reason": r.reason,
+            "candidates": [
+                {"item_id": c.item_id, "item_name": c.item_name, "score": c.score}
+                for c in r.candidates[:5]
+            ],
+        }
+        for r in results
+    ]  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
+    for r in results:
+        title = r.product_title + (f" - {r.variant_title}" if r.variant_title else "")
+        guess = f"{r.candidates[0].item_name}?" if r.candidates else "—"
+        target = r.item_name or guess
+        click.echo(
+            f"{r.state!s:<10} {r.sku or '':<16.16} {title:<40.40} {target:<30.30} {r.reason}"
+        )
+
+
+@mappings_group.command("set")
+@click.argument("key")
+@click.argument("item_id")
+def set_cmd(key: str, item_id: str) -> None:
+    """Map the Shopify product KEY to QBO item ITEM_ID (learned: it wins next time)."""
+    from workbench.services.item_mappings import set_alias
+    from workbench.store.engine import open_store
+
+    settings = load_settings()
+    store = open_store(settings.database_url)
+    try:
+        with store.session() as session:
+            set_alias(session, key, item_id, reviewer=settings.user, origin="manual")
+    finally:
+        store.close()
+    click.echo(f"{key} → item {item_id}; run `workbench propose` to rebuild")
+
+
 @mappings_group.command("roles")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def roles_cmd(as_json: bool) -> None:
@@ -58,19 +116,28 @@ def set_role_cmd(role: str, qbo_id: str) -> None:
 @mappings_group.command("accept")
 @click.option("--min-score", type=click.IntRange(0, 100), required=True)
 def accept_cmd(min_score: int) -> None:
-    """Accept every role suggestion scoring at least N."""
+    """Accept every item and role suggestion scoring at least N."""
+    from workbench.services.item_mappings import accept_suggestions
     from workbench.services.role_mappings import accept_roles
     from workbench.store.engine import open_store
 
     settings = load_settings()
     store = open_store(settings.database_url)
     try:
-        accepted = accept_roles(store, min_score=min_score, reviewer=settings.user)
+        with store.session() as session:
+            items = accept_suggestions(session, min_score=min_score, reviewer=settings.user)
+        roles = accept_roles(store, min_score=min_score, reviewer=settings.user)
     finally:
         store.close()
-    for line in accepted:
+    for result in items:
+        best = result.candidates[0]
+        click.echo(f"{result.key} → item {best.item_id} {best.item_name} ({best.score:g})")
+    for line in roles:
         click.echo(f"{line.role} → {line.qbo_type}:{line.qbo_id} {line.name} ({line.score})")
-    click.echo(f"{len(accepted)} role suggestion(s) accepted; run `workbench propose` to rebuild")
+    click.echo(
+        f"{len(items)} item and {len(roles)} role suggestion(s) accepted; "
+        "run `workbench propose` to rebuild"
+    )
 
 
 @mappings_group.command("create-account")

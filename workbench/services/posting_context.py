@@ -20,6 +20,7 @@ from workbench.domain.posting.context import (
     Ref,
 )
 from workbench.domain.proposals import keys_in_text
+from workbench.services import item_mappings
 from workbench.store.tables import ItemAliasRow, QboEntityRow, RoleMappingRow
 
 ITEM_PREFIX = "item:"
@@ -80,10 +81,16 @@ def build_context(session: Session, settings: Settings | None = None) -> Posting
             customer = ref
         else:
             accounts[row.role] = ref
-    products = {
-        alias.product_key: Ref(alias.item_id, alias.item_name or "")
-        for alias in session.scalars(select(ItemAliasRow))
-    }
+    products: dict[str, Ref] = {}
+    confidence: dict[str, int] = {}
+    # Learned aliases first; then what the matcher is sure of (exact, or auto-accepted at
+    # ≥ 95 with a clear margin). Suggestions never post: the bookkeeper confirms them.
+    for result in item_mappings.match_all(session):
+        if result.state in item_mappings.WHOLE and result.item_id:
+            products[result.key] = Ref(result.item_id, result.item_name or "")
+            confidence[result.key] = int(result.score)
+    for alias in session.scalars(select(ItemAliasRow)):
+        products[alias.product_key] = Ref(alias.item_id, alias.item_name or "")
     posting = PostingSettings()
     if settings is not None:
         posting = PostingSettings(
@@ -97,6 +104,7 @@ def build_context(session: Session, settings: Settings | None = None) -> Posting
         accounts=accounts,
         items=items,
         products=products,
+        product_confidence=confidence,
         payment_methods=methods,
         generic_customer=customer,
         taken_doc_numbers=_taken_doc_numbers(session),
