@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.domain.money import CENT
-from workbench.domain.posting.context import Ref
+from workbench.domain.posting.context import PostingContext, Ref, clearing_role
 from workbench.domain.proposal_model import Flag, FlagCode, ProposalLine
 
 
@@ -145,3 +145,17 @@ class LineBook:
                 target_name=account.name if account else None,
             )
         )  # fmt: skip
+
+
+def deposit_to(
+    header: dict[str, Any], ctx: PostingContext, gateway: str, flags: list[Flag]
+) -> None:
+    """Where a receipt's money goes (the gateway's clearing account) and how it was paid."""
+    clearing = ctx.account(clearing_role(gateway))
+    if clearing is None:
+        flags.append(Flag(FlagCode.UNMAPPED_ACCOUNT, f"no clearing account for {gateway}"))
+    else:
+        header["DepositToAccountRef"] = clearing.json()
+    method = ctx.payment_methods.get(gateway)
+    if method is not None:
+        header["PaymentMethodRef"] = method.json()

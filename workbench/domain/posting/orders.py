@@ -21,10 +21,9 @@ from workbench.domain.posting.context import (
     Ref,
     Role,
     Workflow,
-    clearing_role,
 )
 from workbench.domain.posting.docnumber import doc_number
-from workbench.domain.posting.lines import LineBook
+from workbench.domain.posting.lines import LineBook, deposit_to
 from workbench.domain.proposal_model import Flag, FlagCode, Proposal, TieOut
 from workbench.domain.proposals import SourceType, proposal_key
 from workbench.domain.records import LineItem, Order, TaxLine
@@ -201,7 +200,7 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
         body: dict[str, Any] = {"Invoice": header, "Payment": payments}
     else:
         gateway = next(iter(received), GIFT_CARD_GATEWAY)
-        _deposit_to(header, ctx, gateway, flags)
+        deposit_to(header, ctx, gateway, flags)
         body = {"SalesReceipt": header}
 
     return Proposal(
@@ -210,19 +209,6 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
         lines=tuple(book.lines), tieouts=tieouts, flags=tuple(dict.fromkeys(flags)),
         doc_number=number,
     )  # fmt: skip
-
-
-def _deposit_to(
-    header: dict[str, Any], ctx: PostingContext, gateway: str, flags: list[Flag]
-) -> None:
-    clearing = ctx.account(clearing_role(gateway))
-    if clearing is None:
-        flags.append(Flag(FlagCode.UNMAPPED_ACCOUNT, f"no clearing account for {gateway}"))
-    else:
-        header["DepositToAccountRef"] = clearing.json()
-    method = ctx.payment_methods.get(gateway)
-    if method is not None:
-        header["PaymentMethodRef"] = method.json()
 
 
 def _payment(
@@ -245,5 +231,5 @@ def _payment(
     }
     if customer is not None:
         payment["CustomerRef"] = customer.json()
-    _deposit_to(payment, ctx, gateway, flags)
+    deposit_to(payment, ctx, gateway, flags)
     return payment

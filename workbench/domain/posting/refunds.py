@@ -17,10 +17,9 @@ from workbench.domain.posting.context import (
     ItemRole,
     PostingContext,
     Ref,
-    clearing_role,
 )
 from workbench.domain.posting.docnumber import doc_number
-from workbench.domain.posting.lines import LineBook
+from workbench.domain.posting.lines import LineBook, deposit_to
 from workbench.domain.proposal_model import Flag, FlagCode, Proposal, TieOut
 from workbench.domain.proposals import SourceType, proposal_key
 from workbench.domain.records import Order, Refund
@@ -132,14 +131,7 @@ def propose_refund(refund: Refund, order: Order, ctx: PostingContext) -> Proposa
         body["GlobalTaxCalculation"] = "TaxInclusive" if order.taxes_included else "TaxExcluded"
     gateway = next(iter(sorted(paid_out)), None)
     if gateway is not None:
-        clearing = ctx.account(clearing_role(gateway))
-        if clearing is None:
-            flags.append(Flag(FlagCode.UNMAPPED_ACCOUNT, f"no clearing account for {gateway}"))
-        else:
-            body["DepositToAccountRef"] = clearing.json()
-        method = ctx.payment_methods.get(gateway)
-        if method is not None:
-            body["PaymentMethodRef"] = method.json()
+        deposit_to(body, ctx, gateway, flags)
     if ctx.company.multicurrency:
         body["CurrencyRef"] = {"value": order.currency}
     return Proposal(
