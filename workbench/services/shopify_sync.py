@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
 from workbench.shopify import paging, queries
+from workbench.shopify.bulk import count_orders
 from workbench.shopify.client import ShopifyClient
 from workbench.shopify.normalize import (
     balance_transaction_from_graphql,
@@ -34,6 +35,8 @@ ORDERS_PAGE = 5
 PAYOUTS_PAGE = 60
 BALANCE_PAGE = 150
 ORDERS_CHECKPOINT = "shopify.orders"
+# A first sync of a shop with more orders than this reads them with one bulk export.
+BULK_THRESHOLD = 2_500
 
 
 @dataclass
@@ -42,6 +45,7 @@ class SyncResult:
     payouts: int = 0
     balance_transactions: int = 0
     requests: int = 0
+    bulk: bool = False  # the orders came from a bulk export
 
 
 def _set_checkpoint(
@@ -71,23 +75,15 @@ def _since_filter(since: date | None, watermark: str | None) -> str | None:
     return None
 
 
-def sync_shopify(
+def _sync_orders_paged(
     store: Store,
     client: ShopifyClient,
-    *,
-    since: date | None = None,
-    full: bool = False,
-    progress: ProgressCallback = ignore_progress,
-) -> SyncResult:
-    """Shop, then orders (by updated_at, resumable), then payouts and balance transactions."""
-    result = SyncResult()
-    shop_node = client.execute(queries.SHOP_QUERY)["shop"]
-    shop = shop_from_graphql(shop_node)
-    tz = ZoneInfo(shop.timezone)
-    with store.session() as session:
-        shopify_repo.save_shop(session, shop, shop_node)
-
-    checkpoint = None if full else get_checkpoint(store, ORDERS_CHECKPOINT)
+    tz: ZoneInfo,
+    checkpoint: SyncCheckpointRow | None,
+    since: date | None,
+    progress: ProgressCallback,
+) -> int:
+    """Page orders by updated_at from the checkpoint, saving each page with its cursor."""
     variables: dict[str, Any] = {}
     if checkpoint and checkpoint.cursor:
         # An interrupted run: continue the very same paged query after its last saved page.
@@ -98,6 +94,7 @@ def sync_shopify(
     search = variables.get("query")
     watermark = checkpoint.watermark if checkpoint else None
     started = Progress("Orders", 0).started
+    done = 0
     for page in paging.pages(
         client,
         queries.ORDERS_QUERY,
@@ -117,8 +114,61 @@ def sync_shopify(
             _set_checkpoint(
                 session, ORDERS_CHECKPOINT, watermark, cursor if more else None, {"query": search}
             )
-        result.orders += len(orders)
-        progress(Progress("Orders", result.orders, started=started))
+        done += len(orders)
+        progress(Progress("Orders", done, started=started))
+    return done
+
+
+def _wants_bulk(
+    client: ShopifyClient,
+    checkpoint: SyncCheckpointRow | None,
+    *,
+    bulk: bool | None,
+    threshold: int,
+    since: date | None,
+) -> bool:
+    """Bulk when asked to; otherwise only for a first sync of a shop with many orders."""
+    if bulk is not None:
+        return bulk
+    if checkpoint is not None and (checkpoint.watermark or checkpoint.cursor):
+        return False
+    count = count_orders(client, _since_filter(since, None), limit=threshold + 1)
+    return count is not None and count > threshold
+
+
+def sync_shopify(
+    store: Store,
+    client: ShopifyClient,
+    *,
+    since: date | None = None,
+    full: bool = False,
+    bulk: bool | None = None,
+    bulk_threshold: int = BULK_THRESHOLD,
+    progress: ProgressCallback = ignore_progress,
+) -> SyncResult:
+    """Shop, then orders (by updated_at, resumable), then payouts and balance transactions.
+
+    Orders come from a bulk export when ``bulk`` is True, or when it is None and this is a first
+    sync (no checkpoint, or ``full``) of a shop with more than ``bulk_threshold`` orders.
+    """
+    result = SyncResult()
+    shop_node = client.execute(queries.SHOP_QUERY)["shop"]
+    shop = shop_from_graphql(shop_node)
+    tz = ZoneInfo(shop.timezone)
+    with store.session() as session:
+        shopify_repo.save_shop(session, shop, shop_node)
+
+    checkpoint = None if full else get_checkpoint(store, ORDERS_CHECKPOINT)
+    if _wants_bulk(client, checkpoint, bulk=bulk, threshold=bulk_threshold, since=since):
+        # Imported here: the backfill module builds on this one's checkpoints.
+        from workbench.services.shopify_backfill import backfill_orders
+
+        result.bulk = True
+        result.orders = backfill_orders(
+            store, client, tz=tz, since=since, full=full, progress=progress
+        )
+    else:
+        result.orders = _sync_orders_paged(store, client, tz, checkpoint, since, progress)
 
     started = Progress("Payouts", 0).started
     for page in paging.pages(

@@ -9,6 +9,8 @@ are kept in it); the presentment amount is kept for the order total, for display
 
 from __future__ import annotations
 
+import json
+
 SHOP_MONEY = "shopMoney { amount currencyCode }"
 BOTH_MONIES = f"{SHOP_MONEY} presentmentMoney {{ amount currencyCode }}"
 MONEY_V2 = "amount currencyCode"
@@ -161,4 +163,74 @@ query BalanceTransactions($first: Int!, $after: String, $query: String) {{
     }}
   }}
 }}
+"""
+
+
+# --- bulk operations (reference/shopify.md §6) ---------------------------------------------------
+#
+# A bulk query selects connections through ``edges { node }`` and without ``first:``; nested
+# connections arrive as rows of their own with ``__parentId``, and ``__typename`` says which
+# connection a row belongs to. The order fields are the paged query's, with its connections
+# rewritten that way, so a backfill reads exactly what the daily sync reads. Refund details are
+# connections under the ``refunds`` list, which bulk refuses; they are fetched afterwards with
+# REFUND_DETAILS_QUERY, as the paged sync does.
+
+BULK_ORDER_CONNECTIONS = "\n".join(
+    f"{field} {{ edges {{ node {{ __typename {fields} }} }} }}"
+    for field, (fields, _) in ORDER_CONNECTIONS.items()
+)
+assert _connections(ORDER_CONNECTIONS) in ORDER_FIELDS
+BULK_ORDER_FIELDS = ORDER_FIELDS.replace(_connections(ORDER_CONNECTIONS), BULK_ORDER_CONNECTIONS)
+# Child row type → the order field it belongs to, for re-attaching rows by ``__parentId``.
+BULK_ORDER_CHILDREN = {"LineItem": "lineItems", "ShippingLine": "shippingLines"}
+
+
+def bulk_orders_query(search: str | None) -> str:
+    """The inner query of an orders backfill, sorted like the paged sync (by ``updatedAt``)."""
+    arguments = "sortKey: UPDATED_AT"
+    if search:
+        # A JSON string literal is a valid GraphQL string literal.
+        arguments += f", query: {json.dumps(search)}"
+    return f"{{ orders({arguments}) {{ edges {{ node {{ {BULK_ORDER_FIELDS} }} }} }} }}"
+
+
+BULK_OPERATION_FIELDS = """
+  id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url
+  partialDataUrl query
+"""
+
+BULK_RUN_QUERY = f"""
+mutation BulkRunQuery($query: String!, $groupObjects: Boolean!) {{
+  bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {{
+    bulkOperation {{ {BULK_OPERATION_FIELDS} }}
+    userErrors {{ field message code }}
+  }}
+}}
+"""
+
+BULK_CANCEL = f"""
+mutation BulkCancel($id: ID!) {{
+  bulkOperationCancel(id: $id) {{
+    bulkOperation {{ {BULK_OPERATION_FIELDS} }}
+    userErrors {{ field message }}
+  }}
+}}
+"""
+
+BULK_STATUS_QUERY = f"""
+query BulkStatus($id: ID!) {{
+  node(id: $id) {{ ... on BulkOperation {{ {BULK_OPERATION_FIELDS} }} }}
+}}
+"""
+
+CURRENT_BULK_QUERY = f"""
+query CurrentBulk {{
+  currentBulkOperation(type: QUERY) {{ {BULK_OPERATION_FIELDS} }}
+}}
+"""
+
+ORDERS_COUNT_QUERY = """
+query OrdersCount($query: String, $limit: Int) {
+  ordersCount(query: $query, limit: $limit) { count precision }
+}
 """

@@ -8,7 +8,9 @@ generator's shape for tests that need a handful of orders rather than a whole sh
 Modules: ``schema.graphql`` (the SDL subset), ``engine`` (request pipeline), ``executor``
 (compiled execution), ``resolvers``, ``paging`` (cursors, 250 cap), ``search`` (``query:``
 syntax), ``cost`` (query cost, leaky bucket), ``errors`` (Shopify's error wording), ``state``
-(indexes, tokens, buckets), ``wire`` (money, time and id formats), ``app`` (HTTP).
+(indexes, tokens, buckets), ``wire`` (money, time and id formats), ``app`` (HTTP). Bulk
+operations: ``bulk_query`` (Shopify's bulk rules, row plan), ``bulk_run`` (execution into
+JSONL), ``bulk_ops`` (states on the clock, result files, signed links), ``bulk_resolvers``.
 """
 
 from workbench.sandbox.shopify_emulator.app import create_app

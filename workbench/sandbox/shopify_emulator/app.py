@@ -2,7 +2,8 @@
 
 ``POST /admin/api/{version}/graphql.json`` with ``X-Shopify-Access-Token`` runs a query (HTTP
 200 even when throttled, as Shopify does); ``POST /admin/oauth/access_token`` is the
-client-credentials grant. Anything else is a JSON 404.
+client-credentials grant; ``GET /bulk/{name}`` serves bulk operation results behind signed
+links. Anything else is a JSON 404.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import parse_qs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from workbench.sandbox.shopify_emulator.engine import Engine
@@ -49,6 +50,15 @@ UNSUPPORTED_GRANT = {
     "error": "unsupported_grant_type",
     "error_description": "The authorization grant type is not supported by the authorization "
     "server.",
+}
+
+
+STORAGE_MESSAGES = {
+    "AccessDenied": "Access denied.",
+    "SignatureDoesNotMatch": "The request signature we calculated does not match the signature "
+    "you provided.",
+    "ExpiredToken": "The provided token has expired.",
+    "NoSuchKey": "The specified key does not exist.",
 }
 
 
@@ -102,8 +112,35 @@ async def _graphql(request: Request) -> Response:
         variables,
         operation_name if isinstance(operation_name, str) else None,
         token=token,
+        base_url=str(request.base_url),
     )
     return _json(body, 200, headers)
+
+
+def _storage_error(code: str) -> Response:
+    """A refused download, in the XML shape of the storage service Shopify's links point to."""
+    body = (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        f"<Error><Code>{code}</Code><Message>{STORAGE_MESSAGES.get(code, code)}</Message></Error>"
+    )
+    status = 404 if code == "NoSuchKey" else 403
+    return Response(body, status_code=status, media_type="application/xml")
+
+
+async def _bulk_download(request: Request) -> Response:
+    """A bulk result file, streamed. Signed links need no API token, as on Shopify."""
+    emulator: ShopifyEmulator = request.app.state.emulator
+    name = request.path_params["name"]
+    found = emulator.bulk.open(
+        name, request.query_params.get("expires"), request.query_params.get("signature")
+    )
+    if isinstance(found, str):
+        return _storage_error(found)
+    headers = {
+        "Content-Length": str(found.size),
+        "Content-Disposition": f'attachment; filename="bulk-{name.removesuffix(".jsonl")}.jsonl"',
+    }
+    return StreamingResponse(found.chunks(), headers=headers, media_type="application/jsonl")
 
 
 async def _access_token(request: Request) -> Response:
@@ -148,6 +185,7 @@ def create_app(emulator: ShopifyEmulator) -> Starlette:
         routes=[
             Route("/admin/api/{version}/graphql.json", _graphql, methods=["POST"]),
             Route("/admin/oauth/access_token", _access_token, methods=["POST"]),
+            Route("/bulk/{name}", _bulk_download, methods=["GET"]),
         ],
         exception_handlers={404: _not_found, 405: _not_found},
     )

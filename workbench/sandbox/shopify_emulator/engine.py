@@ -2,8 +2,9 @@
 
 parse -> validate (both cached per query text) -> pick the operation -> coerce variables ->
 requested cost -> the 1000-point cap -> the token's bucket -> compiled execution -> actual cost
-and refund. Every response, refused or served, carries ``extensions.cost``. A future bulk
-operation runner reuses the same compiled operations with unbounded connections.
+and refund. Every response, refused or served, carries ``extensions.cost``. Mutations are the
+bulk operation ones; the bulk runner installed here compiles the bulk query the same way and
+runs it over windows of its root connection.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from workbench.sandbox.shopify_emulator.bulk_resolvers import BULK_RESOLVERS
+from workbench.sandbox.shopify_emulator.bulk_run import Runner
 from workbench.sandbox.shopify_emulator.cost import (
     THROTTLED_ERROR,
     CostCalculator,
@@ -55,10 +58,7 @@ from workbench.sandbox.shopify_emulator.resolvers import TYPE_RESOLVERS, build_r
 from workbench.sandbox.shopify_emulator.state import ShopifyEmulator, gc_paused
 
 CACHE_SIZE = 256
-QUERIES_ONLY = (
-    "The sandbox Shopify emulator serves queries only; mutations and bulk operations are not "
-    "emulated yet."
-)
+MUTATION_COST = 10  # Shopify charges every mutation field 10 points, whatever it selects
 
 
 @functools.cache
@@ -132,7 +132,8 @@ class Engine:
     def __init__(self, emulator: ShopifyEmulator) -> None:
         self.emulator = emulator
         self.schema = load_schema()
-        self.resolvers = build_resolvers(list(self.schema.type_map))
+        self.resolvers = {**build_resolvers(list(self.schema.type_map)), **BULK_RESOLVERS}
+        emulator.bulk.runner = Runner(emulator, self.schema, self.resolvers, TYPE_RESOLVERS)
         self._prepared: _Lru = _Lru(CACHE_SIZE)
         self._compiled: _Lru = _Lru(CACHE_SIZE)
 
@@ -207,8 +208,13 @@ class Engine:
         operation_name: str | None = None,
         *,
         token: str,
+        base_url: str | None = None,
     ) -> dict[str, Any]:
-        """Run one request for ``token`` and return the response body."""
+        """Run one request for ``token`` and return the response body.
+
+        ``base_url`` is where the request came in; links the response hands out (bulk results)
+        point there.
+        """
         emulator = self.emulator
         prepared = self.prepare(query)
         if prepared.errors is not None or prepared.document is None:
@@ -221,8 +227,9 @@ class Engine:
             operation = next(iter(prepared.operations.values()))
         else:
             return self._refused(token, [{"message": "An operation name is required"}])
-        if operation.operation is not OperationType.QUERY:
-            return self._refused(token, [{"message": QUERIES_ONLY}])
+        if operation.operation is OperationType.SUBSCRIPTION:
+            return self._refused(token, [{"message": "Subscriptions are not supported"}])
+        mutation = operation.operation is OperationType.MUTATION
         raw = dict(variables or {})
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), raw)
         if isinstance(coerced, list):
@@ -231,9 +238,12 @@ class Engine:
                 for d in operation.variable_definitions or ()
             }
             return self._refused(token, variable_errors(coerced, definitions, raw))
-        requested = CostCalculator(self.schema, prepared.fragments, coerced).operation(
-            operation.selection_set
-        )
+        if mutation:
+            requested = MUTATION_COST * len(operation.selection_set.selections)
+        else:
+            requested = CostCalculator(self.schema, prepared.fragments, coerced).operation(
+                operation.selection_set
+            )
         limit = emulator.max_query_cost
         if limit is not None and requested > limit:
             return self._refused(token, [max_cost_error(requested, limit)], requested)
@@ -250,9 +260,11 @@ class Engine:
             return body
         compiled = self.compiled(query, prepared, operation, coerced)
         ctx = ExecContext(emulator)
+        if base_url:
+            ctx.extras["base_url"] = base_url
         with gc_paused():
             data = compiled.run(ctx, coerced)
-        actual = min(ctx.cost, requested)
+        actual = requested if mutation else min(ctx.cost, requested)
         if emulator.throttle:
             emulator.bucket(token).refund(requested - actual)
         body = {"data": data}

@@ -11,8 +11,8 @@ Semantics follow the GraphQL spec where clients can see them: response keys in q
 aliases, fragments, ``@skip``/``@include``, ``__typename``, abstract types, and null bubbling
 (a null in a non-null field nulls the nearest nullable parent and records one error with its
 path). Enum values outside the schema are field errors, except for the open enums listed in
-``OPEN_ENUMS``. Only queries are executed; mutations (and the bulk operations built on them)
-will add a mutation root and resolvers, and can reuse the compiler as it is.
+``OPEN_ENUMS``. Mutations compile the same way from the mutation root; bulk operations run a
+compiled query repeatedly over windows of its root connection (``ExecContext.bulk``).
 """
 
 from __future__ import annotations
@@ -36,12 +36,14 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
 )
 from graphql.execution.collect_fields import collect_fields
 from graphql.execution.values import get_argument_values
 
 from workbench.sandbox.shopify_emulator.cost import is_free_type
+from workbench.sandbox.shopify_emulator.paging import BulkWindow
 from workbench.sandbox.shopify_emulator.wire import (
     DECIMAL_CACHE,
     datetime_out,
@@ -91,10 +93,12 @@ def path_of(link: PathLink) -> list[str | int]:
 class ExecContext:
     """Per-request state shared by the compiled functions and the resolvers."""
 
-    __slots__ = ("args", "cost", "emulator", "errors", "extras", "order")
+    __slots__ = ("args", "bulk", "cost", "emulator", "errors", "extras", "order")
 
-    def __init__(self, emulator: Any) -> None:
+    def __init__(self, emulator: Any, bulk: BulkWindow | None = None) -> None:
         self.emulator = emulator
+        # Set while a bulk operation runs: connections are read whole (see paging.BulkWindow).
+        self.bulk = bulk
         self.args: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.cost = 0
@@ -446,12 +450,14 @@ def compile_operation(
     resolvers: Mapping[tuple[str, str], Resolver],
     type_resolvers: Mapping[str, TypeResolver],
 ) -> CompiledOperation:
-    """Compile one validated query operation.
+    """Compile one validated query or mutation operation.
 
     ``variables`` only decide ``@skip``/``@include``; callers cache the result per query text and
-    the values of the variables those directives use.
+    the values of the variables those directives use. Mutation fields run in document order,
+    as the spec requires, because generated code evaluates fields one after another.
     """
-    root_type = schema.query_type
+    is_mutation = operation.operation is OperationType.MUTATION
+    root_type = schema.mutation_type if is_mutation else schema.query_type
     assert root_type is not None
     compiler = _Compiler(schema, fragments, variables, resolvers, type_resolvers)
     root_name = compiler.function_for(root_type, [operation.selection_set])

@@ -41,8 +41,14 @@ class PageArgs:
     reverse: bool
 
 
-def page_args(args: Mapping[str, Any]) -> PageArgs:
-    """Validate Relay arguments the way Shopify does before it touches any data."""
+def page_args(args: Mapping[str, Any], *, bulk: bool = False) -> PageArgs:
+    """Validate Relay arguments the way Shopify does before it touches any data.
+
+    A bulk operation reads whole connections: its page arguments are ignored (no ``first``
+    needed, no 250 cap), only the direction is kept.
+    """
+    if bulk:
+        return PageArgs(None, None, None, None, bool(args.get("reverse")))
     first = args.get("first")
     last = args.get("last")
     if first is None and last is None:
@@ -320,3 +326,32 @@ def list_page(items: Sequence[Any], args: PageArgs) -> dict[str, Any]:
             has_next = stop < len(view)
     page = Page([(at, view[at]) for at in window], has_next, has_previous, _position_cursor)
     return page.connection(lambda pair: pair[1])
+
+
+# --- bulk operations: whole connections, served to the runner in windows -------------------------
+
+
+class BulkWindow:
+    """What a bulk run asks of its root connection: records ``start`` to ``start + size``.
+
+    The first execution fills ``records`` with every matching record in sort order (the
+    operation's snapshot); later executions serve further windows of the same list, so a bulk
+    export of 20,000 orders is built a few hundred at a time instead of in one response.
+    """
+
+    __slots__ = ("records", "size", "start")
+
+    def __init__(self, size: int) -> None:
+        self.records: list[Any] | None = None
+        self.start = 0
+        self.size = size
+
+    @property
+    def exhausted(self) -> bool:
+        return self.records is None or self.start >= len(self.records)
+
+    def page(self, cursor_of: Callable[[Any], str]) -> Page[Any]:
+        assert self.records is not None
+        items = self.records[self.start : self.start + self.size]
+        more = self.start + self.size < len(self.records)
+        return Page(items, more, self.start > 0, cursor_of)

@@ -38,6 +38,7 @@ from workbench.sandbox.shopify_emulator.paging import (
 from workbench.sandbox.shopify_emulator.search import (
     FieldSpec,
     Predicate,
+    Search,
     SearchSyntaxError,
     Term,
     compile_search,
@@ -56,6 +57,7 @@ NODE_TYPES = {
     "ShopifyPaymentsPayout",
     "ShopifyPaymentsBalanceTransaction",
     "ShopifyPaymentsDispute",
+    "BulkOperation",
 }
 
 
@@ -64,16 +66,16 @@ def _emulator(ctx: ExecContext) -> ShopifyEmulator:
     return emulator
 
 
-def _paging(args: Mapping[str, Any]) -> PageArgs:
+def _paging(args: Mapping[str, Any], ctx: ExecContext) -> PageArgs:
     try:
-        return page_args(args)
+        return page_args(args, bulk=ctx.bulk is not None)
     except PagingError as exc:
         raise FieldError(str(exc)) from exc
 
 
 def _nested(items: Any, args: dict[str, Any], ctx: ExecContext) -> dict[str, Any]:
     """A connection over a list stored in the node (an order's line items, ...)."""
-    paging = _paging(args)
+    paging = _paging(args, ctx)
     try:
         connection = list_page(items or (), paging)
     except PagingError as exc:
@@ -205,6 +207,9 @@ def _lookup(emulator: ShopifyEmulator, gid: str, ctx: ExecContext) -> JSON | Non
         return emulator.balance_transactions.get(gid)
     if kind == "ShopifyPaymentsDispute":
         return emulator.disputes.get(gid)
+    if kind == "BulkOperation":
+        operation = emulator.bulk.get(gid)
+        return None if operation is None else emulator.bulk.node(operation)
     found = emulator.children.get(gid)
     if found is None:
         return None
@@ -416,34 +421,17 @@ def _keyset_connection(
     extra: Predicate | None = None,
     flip: bool = False,
 ) -> dict[str, Any]:
-    paging = _paging(args)
+    paging = _paging(args, ctx)
     if flip:
         paging = PageArgs(
             paging.first, paging.after, paging.last, paging.before, not paging.reverse
         )
-    query = args.get("query")
-    emulator = _emulator(ctx)
-    try:
-        search = compile_search(
-            query, fields, zone=shop_zone(emulator.store.shop.get("ianaTimezone")), default=default
-        )
-    except SearchSyntaxError as exc:
-        raise FieldError(f"Invalid search query: {exc}") from exc
-    if search.warnings:
-        ctx.extras.setdefault("search", []).append(
-            {"path": path_of(link), "query": query, "warnings": search.warnings}
-        )
+    search = _search(ctx, link, args.get("query"), fields, default)
     predicate = search.predicate
     if extra is not None:
         inner = predicate
         predicate = extra if inner is None else (lambda r: extra(r) and inner(r))
-    seek = None
-    bounds = search.bounds.get(time_field) if time_field else None
-    if bounds is not None:
-        seek = Seek(
-            None if bounds.lo is None else (bounds.lo, bounds.lo_inclusive),
-            None if bounds.hi is None else (bounds.hi, bounds.hi_inclusive),
-        )
+    seek = _seek(search, time_field)
     spec = collection.sorts[sort_name]
 
     def cursor_key(text: str) -> tuple[Any, int]:
@@ -456,9 +444,20 @@ def _keyset_connection(
     def cursor_of(record: Record) -> str:
         return encode_cursor(record.id, spec.to_text(spec.value(record)))
 
+    index = collection.index(sort_name)
+    if ctx.bulk is not None:
+        # A bulk run reads the whole connection: take its snapshot once, then serve windows.
+        if ctx.bulk.records is None:
+            every = PageArgs(len(index), None, None, None, paging.reverse)
+            page = keyset_page(
+                index, every, cursor_key=cursor_key, cursor_of=cursor_of,
+                matches=predicate, seek=seek,
+            )  # fmt: skip
+            ctx.bulk.records = page.items
+        return ctx.bulk.page(cursor_of).connection(_record_node)
     try:
         page = keyset_page(
-            collection.index(sort_name),
+            index,
             paging,
             cursor_key=cursor_key,
             cursor_of=cursor_of,
@@ -469,6 +468,37 @@ def _keyset_connection(
         raise FieldError(str(exc)) from exc
     ctx.cost += 2
     return page.connection(_record_node)
+
+
+def _search(
+    ctx: ExecContext,
+    link: PathLink,
+    query: str | None,
+    fields: Mapping[str, FieldSpec],
+    default: Callable[[str], Predicate] | None,
+) -> Search:
+    emulator = _emulator(ctx)
+    try:
+        search = compile_search(
+            query, fields, zone=shop_zone(emulator.store.shop.get("ianaTimezone")), default=default
+        )
+    except SearchSyntaxError as exc:
+        raise FieldError(f"Invalid search query: {exc}") from exc
+    if search.warnings:
+        ctx.extras.setdefault("search", []).append(
+            {"path": path_of(link), "query": query, "warnings": search.warnings}
+        )
+    return search
+
+
+def _seek(search: Search, time_field: str | None) -> Seek | None:
+    bounds = search.bounds.get(time_field) if time_field else None
+    if bounds is None:
+        return None
+    return Seek(
+        None if bounds.lo is None else (bounds.lo, bounds.lo_inclusive),
+        None if bounds.hi is None else (bounds.hi, bounds.hi_inclusive),
+    )
 
 
 def _record_node(record: Record) -> JSON:
@@ -494,6 +524,26 @@ def _orders(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) ->
         ORDER_FIELDS,
         default=_order_text,
     )
+
+
+def _orders_count(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
+    """``ordersCount``: matching orders up to ``limit`` (default 10,000; null for no limit)."""
+    limit = args.get("limit")
+    search = _search(ctx, link, args.get("query"), ORDER_FIELDS, _order_text)
+    # Seek on whichever time field the search bounds, as the paged connection does.
+    sort = next((k for k, f in ORDER_SORT_FIELDS.items() if f in search.bounds), "PROCESSED_AT")
+    orders = _emulator(ctx).orders
+    index = orders.index(sort)
+    wanted = len(index) if limit is None else max(0, limit)
+    page = keyset_page(
+        index,
+        PageArgs(wanted, None, None, None, False),
+        cursor_key=lambda _: (0, 0),
+        cursor_of=lambda _: "",
+        matches=search.predicate,
+        seek=_seek(search, ORDER_SORT_FIELDS[sort]),
+    )
+    return {"count": len(page.items), "precision": "AT_LEAST" if page.has_next else "EXACT"}
 
 
 def _payouts(obj: Any, args: dict[str, Any], ctx: ExecContext, link: PathLink) -> Any:
@@ -575,6 +625,7 @@ def build_resolvers(type_names: list[str]) -> dict[tuple[str, str], Resolver]:
         ("QueryRoot", "shop"): _shop,
         ("QueryRoot", "order"): _order,
         ("QueryRoot", "orders"): _orders,
+        ("QueryRoot", "ordersCount"): _orders_count,
         ("QueryRoot", "node"): _node,
         ("QueryRoot", "nodes"): _nodes,
         ("QueryRoot", "shopifyPaymentsAccount"): _payments_account,

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from workbench.sandbox.dataset import JSON, ShopifyStore
+from workbench.sandbox.shopify_emulator.bulk_ops import BulkOperations
 from workbench.sandbox.shopify_emulator.cost import MAX_QUERY_COST, LeakyBucket
 from workbench.sandbox.shopify_emulator.paging import SortedIndex
 from workbench.sandbox.shopify_emulator.wire import (
@@ -24,6 +25,7 @@ from workbench.sandbox.shopify_emulator.wire import (
     legacy_id,
     micros_of,
     micros_to_cursor_value,
+    micros_to_datetime,
 )
 
 DEFAULT_SCOPE = (
@@ -158,6 +160,11 @@ class ShopifyEmulator:
     ``throttle=False`` keeps cost reporting but never refuses a query; ``max_query_cost`` is
     Shopify's 1000-point single-query cap (``None`` lifts it, for benchmarks that page full
     orders 250 at a time, which the real service would refuse).
+
+    Bulk operations (``self.bulk``) start ``bulk_start_delay`` seconds after they are created
+    and count ``bulk_objects_per_second`` on the injected clock; ``bulk_immediate`` completes
+    each at its first poll. ``bulk_concurrency`` is how many bulk queries may run at once (one
+    per app and shop before 2026-01, five since, per Shopify's guide).
     """
 
     def __init__(
@@ -170,6 +177,10 @@ class ShopifyEmulator:
         clock: Callable[[], float] = time.monotonic,
         token_ttl: int = 86400,
         max_query_cost: int | None = MAX_QUERY_COST,
+        bulk_start_delay: float = 0.5,
+        bulk_objects_per_second: float | None = 20_000.0,
+        bulk_immediate: bool = False,
+        bulk_concurrency: int = 1,
     ) -> None:
         self.store = store
         self.throttle = throttle
@@ -179,6 +190,12 @@ class ShopifyEmulator:
         self.token_ttl = token_ttl
         self.max_query_cost = max_query_cost
         self.scope = DEFAULT_SCOPE
+        self.bulk = BulkOperations(
+            clock,
+            start_delay=0.0 if bulk_immediate else bulk_start_delay,
+            objects_per_second=None if bulk_immediate else bulk_objects_per_second,
+            concurrency=bulk_concurrency,
+        )
         self.orders = Collection(
             ORDER_SORTS,
             {"created_at": "createdAt", "updated_at": "updatedAt", "processed_at": "processedAt"},
@@ -218,7 +235,10 @@ class ShopifyEmulator:
             yield from refund.get("refundShippingLines") or ()
 
     def _index_order(self, order: JSON) -> None:
-        _, old = self.orders.upsert(order)
+        record, old = self.orders.upsert(order)
+        updated = micros_to_datetime(record.times["updated_at"])
+        if self.bulk.not_before is None or updated > self.bulk.not_before:
+            self.bulk.not_before = updated
         if old is not None:
             for child in self._children_of(old.node):
                 gid = child.get("id")

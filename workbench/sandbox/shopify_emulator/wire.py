@@ -97,6 +97,10 @@ def micros_of(value: str) -> int:
     return to_micros(parse_datetime(value))
 
 
+def micros_to_datetime(micros: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=micros)
+
+
 def micros_to_cursor_value(micros: int) -> str:
     """The sort value inside Shopify's cursors: "2005-07-31 15:57:11.000000" (UTC)."""
     return (_EPOCH + dt.timedelta(microseconds=micros)).strftime("%Y-%m-%d %H:%M:%S.%f")
