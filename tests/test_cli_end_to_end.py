@@ -79,6 +79,18 @@ def test_sync_propose_status_show(
     assert "0 proposals built" in out
 
 
+def test_bulk_sync_over_loopback(
+    served: Endpoints, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_SHOPIFY_SHOP_URL", served.shopify_url)
+    monkeypatch.setenv("WORKBENCH_SHOPIFY_TOKEN", served.shopify_token)
+    code, out, err = run(capsys, "sync", "shopify", "--bulk")
+    assert code == 0, err
+    assert "80 orders" in out and "bulk export" in out
+    code, out, _ = run(capsys, "status", "--json")
+    assert json.loads(out)["orders"] == 80
+
+
 def test_sync_without_a_shop_says_what_to_set(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "sync", "shopify")
     assert code == 2

@@ -50,7 +50,11 @@ def sync_group(ctx: click.Context) -> None:
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Only activity updated on or after this date (YYYY-MM-DD).")  # fmt: skip
 @click.option("--full", is_flag=True, help="Ignore the checkpoint and read everything again.")
-def sync_shopify_cmd(since: datetime | None, full: bool) -> None:
+@click.option(
+    "--bulk/--no-bulk", default=None,
+    help="Force (or forbid) a bulk export; by default a large first sync uses one.",
+)  # fmt: skip
+def sync_shopify_cmd(since: datetime | None, full: bool, bulk: bool | None) -> None:
     """Pull orders, refunds, payouts and balance transactions from the Admin API."""
     from workbench.services.profile import shopify_sync_runner
     from workbench.store.engine import open_store
@@ -59,7 +63,7 @@ def sync_shopify_cmd(since: datetime | None, full: bool) -> None:
     start: date | None = since.date() if since else None
     store = open_store(settings.database_url)
     try:
-        runner = shopify_sync_runner(settings, store, since=start, full=full)
+        runner = shopify_sync_runner(settings, store, since=start, full=full, bulk=bulk)
         if runner is None:
             raise click.UsageError(
                 "Shopify is not configured: set WORKBENCH_SHOPIFY_SHOP_URL and "
@@ -69,10 +73,11 @@ def sync_shopify_cmd(since: datetime | None, full: bool) -> None:
     finally:
         _end_progress()
         store.close()
+    how = " (orders from a bulk export)" if result.bulk else ""
     click.echo(
         f"{result.orders:,} orders, {result.payouts:,} payouts and "
         f"{result.balance_transactions:,} balance transactions synced "
-        f"in {result.requests:,} requests"
+        f"in {result.requests:,} requests{how}"
     )
 
 

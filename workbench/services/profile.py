@@ -33,7 +33,12 @@ def shopify_client(settings: Settings) -> ShopifyClient:
 
 
 def shopify_sync_runner(
-    settings: Settings, store: Store, *, since: date | None = None, full: bool = False
+    settings: Settings,
+    store: Store,
+    *,
+    since: date | None = None,
+    full: bool = False,
+    bulk: bool | None = None,
 ) -> Callable[[ProgressCallback], SyncResult] | None:
     """A sync bound to the configured shop, or None when no shop is configured."""
     if not settings.shopify_configured:
@@ -42,7 +47,7 @@ def shopify_sync_runner(
     def run(progress: ProgressCallback) -> SyncResult:
         with shopify_client(settings) as client:
             return sync_shopify(
-                store, client, since=since or settings.sync_start_date, full=full,
+                store, client, since=since or settings.sync_start_date, full=full, bulk=bulk,
                 progress=progress,
             )  # fmt: skip
 
