@@ -25,6 +25,13 @@ def _target(line: dict[str, object]) -> Text:
     return text
 
 
+def _amount(value: object, currency: str) -> str:
+    """Money as the bookkeeper reads it (two decimals, thousands separators)."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format_amount(Decimal(value), currency)
+    return str(value)
+
+
 def render_entry(entry: ProposedEntry, currency: str) -> RenderableType:
     head = Text.assemble(
         (entry.entity_type, "bold"),
@@ -38,7 +45,7 @@ def render_entry(entry: ProposedEntry, currency: str) -> RenderableType:
     lines.add_column("QuickBooks", ratio=4, no_wrap=True, overflow="ellipsis")
     for line in entry.lines:
         amount = line.get("amount")
-        shown = format_amount(amount, currency) if isinstance(amount, Decimal) else str(amount)
+        shown = _amount(amount, currency)
         lines.add_row(str(line.get("description", "")), shown, _target(line))
     parts: list[RenderableType] = [head, lines]
     if entry.deposit_to:
@@ -52,10 +59,17 @@ def render_entry(entry: ProposedEntry, currency: str) -> RenderableType:
     )
     for tie in entry.tieouts:
         ok = bool(tie.get("ok"))
+        name = str(tie.get("name", ""))
+        # One tie-out counts rows rather than money; show it as the count it is.
+        if "accounted for" in name:
+            expected, actual = str(tie.get("expected")), str(tie.get("actual"))
+        else:
+            expected = _amount(tie.get("expected"), currency)
+            actual = _amount(tie.get("actual"), currency)
         parts.append(
             Text.assemble(
                 ("✓ " if ok else "✗ ", "green" if ok else "bold red"),
-                f"{tie.get('name')}: Shopify {tie.get('expected')} · entry {tie.get('actual')}",
+                f"{name}: Shopify {expected} · entry {actual}",
             )
         )
     for flag in entry.flags:
