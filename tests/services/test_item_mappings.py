@@ -12,7 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from workbench.cli import main
-from workbench.services.item_mappings import accept_suggestions, match_all, set_alias
+from workbench.services.item_mappings import (
+    accept_suggestions,
+    create_item,
+    match_all,
+    set_alias,
+)
 from workbench.services.propose import propose_all
 from workbench.services.sandbox_session import Sandbox, fill_store, start_sandbox
 from workbench.store.engine import Store, open_store
@@ -90,3 +95,19 @@ def test_accept_min_score_turns_suggestions_into_aliases(synced: tuple[Store, Sa
         after = sum(1 for r in match_all(session) if r.state == "suggested")
     assert all(r.candidates[0].score >= 80 for r in accepted)
     assert after == before - len(accepted)
+
+
+def test_create_item_in_qbo_for_an_unmatched_product(synced: tuple[Store, Sandbox]) -> None:
+    store, sandbox = synced
+    with store.session() as session:
+        target = next(r for r in match_all(session) if r.state == "unmatched")
+    with sandbox.qbo_client() as client:
+        created = create_item(store, client, target.key, reviewer="ana")
+    # It exists in the books (the emulator's state), carries the SKU, and the product maps to it.
+    books = {i["Id"]: i for i in sandbox.qbo.entities(sandbox.data.company.realm_id, "Item")}
+    assert books[created.qbo_id]["Type"] == "NonInventory"
+    if target.sku:
+        assert books[created.qbo_id]["Sku"] == target.sku
+    with store.session() as session:
+        again = next(r for r in match_all(session) if r.key == target.key)
+    assert again.state == "alias" and again.item_id == created.qbo_id

@@ -74,6 +74,36 @@ def set_cmd(key: str, item_id: str) -> None:
     click.echo(f"{key} → item {item_id}; run `workbench propose` to rebuild")
 
 
+@mappings_group.command("create-item")
+@click.argument("key")
+@click.option("--type", "item_type", default="NonInventory", show_default=True,
+              type=click.Choice(["NonInventory", "Service"]))  # fmt: skip
+@click.option("--income-account", default=None, help="QBO Id of the income account.")
+@click.option("--name", default=None, help="Item name (default: the Shopify title).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+def create_item_cmd(
+    key: str, item_type: str, income_account: str | None, name: str | None, yes: bool
+) -> None:
+    """Create a QuickBooks item for the Shopify product KEY and map it."""
+    from workbench.qbo.connect import open_client
+    from workbench.services.item_mappings import create_item
+    from workbench.store.engine import open_store
+
+    settings = load_settings()
+    if not yes:
+        click.confirm(f"Create a {item_type} item in QuickBooks for {key}?", abort=True)
+    store = open_store(settings.database_url)
+    try:
+        with open_client(settings) as client:
+            created = create_item(
+                store, client, key, reviewer=settings.user, item_type=item_type,
+                income_account=income_account, name=name,
+            )  # fmt: skip
+    finally:
+        store.close()
+    click.echo(f"created Item:{created.qbo_id} {created.name}; {key} now maps to it")
+
+
 @mappings_group.command("roles")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def roles_cmd(as_json: bool) -> None:

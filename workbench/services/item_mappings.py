@@ -11,7 +11,11 @@ from sqlmodel import Session, col
 
 from workbench.domain.matching import Item, MatchResult, MatchSettings, Product, match_products
 from workbench.errors import WorkbenchError
+from workbench.qbo.client import QboClient
+from workbench.qbo.models import QboObject
 from workbench.services import audit
+from workbench.store.engine import Store
+from workbench.store.qbo_repo import save_objects
 from workbench.store.tables import ItemAliasRow, LineItemRow, QboEntityRow
 
 WHOLE = {"alias", "exact", "auto"}
@@ -91,3 +95,55 @@ def accept_suggestions(session: Session, *, min_score: int, reviewer: str) -> li
                 set_alias(session, result.key, best.item_id, reviewer=reviewer, origin="accepted")
                 accepted.append(result)
     return accepted
+
+
+def create_item(
+    store: Store, client: QboClient, key: str, *, reviewer: str, item_type: str = "NonInventory",
+    income_account: str | None = None, name: str | None = None,
+) -> QboObject:  # fmt: skip
+    """Create the QBO item a Shopify product lacks (named and SKU'd after it), then map it."""
+    if item_type not in {"NonInventory", "Service"}:
+        raise WorkbenchError(
+            f"cannot create a {item_type} item here: choose NonInventory or Service "
+            "(inventory items need asset and COGS accounts; create those in QuickBooks)"
+        )
+    with store.session() as session:
+        line = session.scalars(
+            select(LineItemRow)
+            .where(col(LineItemRow.product_key) == key)
+            .order_by(col(LineItemRow.id).desc())
+        ).first()
+        if line is None:
+            raise WorkbenchError(f"no Shopify product {key!r}: see `workbench mappings list`")
+        account = income_account or _sales_income(session)
+    title = line.title + (f" - {line.variant_title}" if line.variant_title else "")
+    body: dict[str, object] = {
+        "Name": (name or title)[:100],
+        "Type": item_type,
+        "IncomeAccountRef": {"value": account},
+    }
+    if line.sku:
+        body["Sku"] = line.sku[:100]
+    created = QboObject.from_json("Item", client.create("Item", body))
+    with store.session() as session:
+        save_objects(session, client.realm_id, [created])
+        session.flush()
+        set_alias(session, key, created.qbo_id, reviewer=reviewer, origin="created")
+        made = {"entity": "Item", "id": created.qbo_id, "name": body["Name"]}
+        audit.record(session, actor=reviewer, action="create_in_qbo", subject=key, after=made)
+    return created
+
+
+def _sales_income(session: Session) -> str:
+    """The income account new product items post to: the one named like product sales."""
+    best: tuple[int, str] | None = None
+    for row in session.scalars(
+        select(QboEntityRow).where(col(QboEntityRow.entity_type) == "Account")
+    ):
+        if row.raw.get("AccountType") == "Income" and row.active:
+            score = 2 if row.raw.get("AccountSubType") == "SalesOfProductIncome" else 1
+            if best is None or score > best[0]:
+                best = (score, row.qbo_id)
+    if best is None:
+        raise WorkbenchError("no active Income account in QuickBooks: pass --income-account")
+    return best[1]
