@@ -67,6 +67,15 @@ def test_a_linked_id_is_never_matched_to_another_payout() -> None:
     assert flags == []
 
 
+def test_a_record_linked_by_the_bookkeeper_is_never_offered_to_another_payout() -> None:
+    bank_feed = deposit("91", memo="SHOPIFY TRANSFER")
+    linked = {"shopify:payout:1:v1": ("Deposit", "91")}
+    flags = guard_payouts([payout(1), payout(2)], [bank_feed], linked)
+    first = only(flags, "shopify:payout:1:v1")
+    assert first.kind is DuplicateKind.ALREADY_POSTED and first.chosen == bank_feed
+    assert not [f for f in flags if f.key == "shopify:payout:2:v1"]
+
+
 def test_keys_are_exact_tokens_and_versioned() -> None:
     assert identify([deposit("1", memo="shopify:payout:44030:v1")]).keys() == {
         "shopify:payout:44030:v1"

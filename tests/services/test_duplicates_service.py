@@ -72,6 +72,12 @@ def test_linking_sticks_is_audited_and_posts_nothing(store: tuple[Store, Sandbox
         assert (row.qbo_type, row.qbo_id) == ("Deposit", flag.chosen.id)
         audit = session.scalars(select(AuditRow).where(AuditRow.subject == flag.key)).all()  # type: ignore[arg-type]
         assert [(a.actor, a.action) for a in audit] == [("ana", "link")]
+        # On the next run the linked deposit is that payout's, and nobody else's candidate.
+        after = find_duplicates(session)
+    mine = [f for f in after if f.key == flag.key]
+    assert [f.kind.value for f in mine] == ["already_posted"]
+    assert not [f for f in after if f.key != flag.key and any(
+        c.record.id == flag.chosen.id for c in f.candidates)]  # fmt: skip
 
 
 def test_post_anyway_needs_a_reason_and_clears_the_flag(store: tuple[Store, Sandbox]) -> None:

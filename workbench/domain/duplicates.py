@@ -11,7 +11,7 @@ scores are paired deterministically but marked for review.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -125,11 +125,19 @@ def score_payout(payout: PayoutFacts, record: QboRecord) -> Candidate | None:
 
 
 def guard_payouts(
-    payouts: Sequence[PayoutFacts], records: Sequence[QboRecord]
+    payouts: Sequence[PayoutFacts],
+    records: Sequence[QboRecord],
+    linked: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[DuplicateFlag]:
-    """Flags for payouts already posted (by key) or possibly entered by hand (by evidence)."""
+    """Flags for payouts already posted (by key), linked by the bookkeeper (``linked``: key →
+    (QBO type, Id)), or possibly entered by hand (by evidence). A linked record is that payout's
+    and is never offered to another one."""
     by_key = identify(records)
-    ours = _recognised_ids(records)
+    by_id = {(r.qbo_type, r.id): r for r in records}
+    for key, target in (linked or {}).items():
+        if key not in by_key and target in by_id:
+            by_key[key] = by_id[target]
+    ours = _recognised_ids(records) | {(r.qbo_type, r.id) for r in by_key.values()}
     flags: list[DuplicateFlag] = []
     open_payouts = []
     for payout in sorted(payouts, key=lambda p: p.key):

@@ -114,7 +114,12 @@ def find_duplicates(session: Session) -> list[DuplicateFlag]:
         for o in session.scalars(select(OrderRow))
         if (key := f"shopify:order:{o.legacy_id}:v1") in proposals
     ]
-    return guard_payouts(payouts, records) + guard_orders(orders, records)
+    linked = {
+        p.key: (p.qbo_type, p.qbo_id)
+        for p in proposals.values()
+        if p.state == ProposalState.LINKED and p.qbo_type and p.qbo_id
+    }
+    return guard_payouts(payouts, records, linked) + guard_orders(orders, records)
 
 
 def apply_duplicate_flags(session: Session) -> list[DuplicateFlag]:
