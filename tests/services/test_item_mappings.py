@@ -19,6 +19,7 @@ from workbench.services.item_mappings import (
     set_alias,
 )
 from workbench.services.propose import propose_all
+from workbench.services.role_mappings import set_role
 from workbench.services.sandbox_session import Sandbox, fill_store, start_sandbox
 from workbench.store.engine import Store, open_store
 from workbench.store.tables import AuditRow, ProposalRow
@@ -111,3 +112,17 @@ def test_create_item_in_qbo_for_an_unmatched_product(synced: tuple[Store, Sandbo
     with store.session() as session:
         again = next(r for r in match_all(session) if r.key == target.key)
     assert again.state == "alias" and again.item_id == created.qbo_id
+
+
+def test_payment_method_per_gateway_reaches_the_receipts(synced: tuple[Store, Sandbox]) -> None:
+    store, sandbox = synced
+    paypal = next(
+        m["Id"] for m in sandbox.data.company.entities["PaymentMethod"] if m["Name"] == "PayPal"
+    )
+    with store.session() as session:
+        set_role(session, "method:paypal", paypal, reviewer="ana")
+    propose_all(store)
+    with store.session() as session:
+        bodies = [p.body for p in session.scalars(select(ProposalRow)) if p.gateway == "paypal"]
+    receipts = [b["SalesReceipt"] for b in bodies if "SalesReceipt" in b]
+    assert receipts and all(r["PaymentMethodRef"]["value"] == paypal for r in receipts)

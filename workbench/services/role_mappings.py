@@ -23,7 +23,7 @@ from workbench.errors import WorkbenchError
 from workbench.qbo.client import QboClient
 from workbench.qbo.models import QboObject
 from workbench.services import audit
-from workbench.services.posting_context import GENERIC_CUSTOMER, ITEM_PREFIX
+from workbench.services.posting_context import GENERIC_CUSTOMER, ITEM_PREFIX, METHOD_PREFIX
 from workbench.store.engine import Store
 from workbench.store.qbo_repo import save_objects
 from workbench.store.tables import QboEntityRow, RoleMappingRow
@@ -124,6 +124,9 @@ def set_role(session: Session, role: str, qbo_id: str, *, reviewer: str) -> None
     is_item = role.startswith(ITEM_PREFIX)
     if role == GENERIC_CUSTOMER:
         return _set(session, role, "Customer", qbo_id, None, reviewer)
+    if role.startswith(METHOD_PREFIX) and role.removeprefix(METHOD_PREFIX):
+        # The payment method written on receipts from that gateway (e.g. method:paypal).
+        return _set(session, role, "PaymentMethod", qbo_id, None, reviewer)
     if is_item and role.removeprefix(ITEM_PREFIX) not in ITEM_ROLE_NAMES:
         raise WorkbenchError(f"unknown role {role!r}: see `workbench mappings roles`")
     spec = None if is_item else _spec(role)
