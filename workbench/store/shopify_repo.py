@@ -51,9 +51,7 @@ def upsert_rows(session: Session, model: type[Any], rows: Sequence[Mapping[str, 
     keys = [c.name for c in table.primary_key.columns]
     statement = insert(table)
     updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    session.execute(
-        statement.on_conflict_do_update(index_elements=keys, set_=updates), list(rows)
-    )
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=updates), list(rows))
 
 
 def _list(value: Any) -> list[Any]:
