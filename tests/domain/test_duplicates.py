@@ -80,9 +80,12 @@ def test_keys_are_exact_tokens_and_versioned() -> None:
     assert identify([deposit("1", memo="shopify:payout:44030:v1")]).keys() == {
         "shopify:payout:44030:v1"
     }
-    # A record posted under an older key format still identifies that payout (same id).
-    found = identify([deposit("2", memo="shopify:payout:4403:v0")])
-    assert "shopify:payout:4403:v1" not in found and "shopify:payout:4403:v0" in found
+    # A record posted under an older key format still identifies that payout (same id), so a
+    # new key version never posts it twice.
+    old = deposit("2", memo="shopify:payout:4403:v0")
+    assert identify([old])["shopify:payout:4403:v1"] == old
+    flag = only(guard_payouts([payout(4403)], [old]), "shopify:payout:4403:v1")
+    assert flag.kind is DuplicateKind.ALREADY_POSTED
 
 
 def test_amount_one_cent_off_does_not_match() -> None:

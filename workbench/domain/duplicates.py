@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from workbench.domain.proposals import keys_in_text
+from workbench.domain.proposals import keys_in_text, proposal_key
 
 WINDOW_BEFORE = 2
 WINDOW_AFTER = 7
@@ -88,6 +88,9 @@ def identify(records: Iterable[QboRecord]) -> dict[str, QboRecord]:
     for record in sorted(records, key=lambda r: (r.qbo_type, r.id)):
         for source, legacy, version in keys_in_text(record.memo) + keys_in_text(record.doc_number):
             found.setdefault(f"shopify:{source.value}:{legacy}:v{version}", record)
+            # A record posted under an older key format is still that Shopify record: a new
+            # key version must never make us post it again.
+            found.setdefault(proposal_key(source, legacy), record)
     return found
 
 
