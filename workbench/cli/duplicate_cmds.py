@@ -7,7 +7,7 @@ import json
 
 import click
 
-from workbench.config import load_settings
+from workbench.cli.context import opened_store
 
 
 @click.command("duplicates")
@@ -15,14 +15,9 @@ from workbench.config import load_settings
 def duplicates_cmd(as_json: bool) -> None:
     """Payouts and orders that QuickBooks may already hold, with the evidence."""
     from workbench.services.duplicates import describe, find_duplicates
-    from workbench.store.engine import open_store
 
-    store = open_store(load_settings().database_url)
-    try:
-        with store.session() as session:
-            flags = [describe(f) for f in find_duplicates(session)]
-    finally:
-        store.close()
+    with opened_store() as (_, store), store.session() as session:
+        flags = [describe(f) for f in find_duplicates(session)]
     if as_json:
         click.echo(json.dumps(flags, indent=2, ensure_ascii=False))
         return
@@ -44,14 +39,9 @@ def _decide(
     key: str, decision: str, *, target: str | None = None, reason: str | None = None
 ) -> None:
     from workbench.services.duplicates import decide
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
+    with opened_store() as (settings, store):
         decide(store, key, decision, reviewer=settings.user, target=target, reason=reason)
-    finally:
-        store.close()
 
 
 @click.command("link")

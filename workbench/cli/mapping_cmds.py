@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 
-from workbench.config import load_settings
+from workbench.cli.context import opened_store
 
 
 @click.group("mappings")
@@ -22,14 +22,9 @@ def mappings_group() -> None:
 def list_cmd(as_json: bool, unmatched: bool) -> None:
     """One entry per Shopify product key: its item, or our candidates and why."""
     from workbench.services.item_mappings import WHOLE, match_all
-    from workbench.store.engine import open_store
 
-    store = open_store(load_settings().database_url)
-    try:
-        with store.session() as session:
-            results = match_all(session)
-    finally:
-        store.close()
+    with opened_store() as (_, store), store.session() as session:
+        results = match_all(session)
     if unmatched:
         results = [r for r in results if r.state not in WHOLE]
     entries: list[dict[str, object]] = [
@@ -62,15 +57,9 @@ def list_cmd(as_json: bool, unmatched: bool) -> None:
 def set_cmd(key: str, item_id: str) -> None:
     """Map the Shopify product KEY to QBO item ITEM_ID (learned: it wins next time)."""
     from workbench.services.item_mappings import set_alias
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
-        with store.session() as session:
-            set_alias(session, key, item_id, reviewer=settings.user, origin="manual")
-    finally:
-        store.close()
+    with opened_store() as (settings, store), store.session() as session:
+        set_alias(session, key, item_id, reviewer=settings.user, origin="manual")
     click.echo(f"{key} → item {item_id}; run `workbench propose` to rebuild")
 
 
@@ -87,20 +76,14 @@ def create_item_cmd(
     """Create a QuickBooks item for the Shopify product KEY and map it."""
     from workbench.qbo.connect import open_client
     from workbench.services.item_mappings import create_item
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
     if not yes:
         click.confirm(f"Create a {item_type} item in QuickBooks for {key}?", abort=True)
-    store = open_store(settings.database_url)
-    try:
-        with open_client(settings) as client:
-            created = create_item(
-                store, client, key, reviewer=settings.user, item_type=item_type,
-                income_account=income_account, name=name,
-            )  # fmt: skip
-    finally:
-        store.close()
+    with opened_store() as (settings, store), open_client(settings) as client:
+        created = create_item(
+            store, client, key, reviewer=settings.user, item_type=item_type,
+            income_account=income_account, name=name,
+        )  # fmt: skip
     click.echo(f"created Item:{created.qbo_id} {created.name}; {key} now maps to it")
 
 
@@ -109,14 +92,9 @@ def create_item_cmd(
 def roles_cmd(as_json: bool) -> None:
     """Each role with its account (or item), or our suggestion and its score."""
     from workbench.services.role_mappings import role_table
-    from workbench.store.engine import open_store
 
-    store = open_store(load_settings().database_url)
-    try:
-        with store.session() as session:
-            lines = role_table(session)
-    finally:
-        store.close()
+    with opened_store() as (_, store), store.session() as session:
+        lines = role_table(session)
     if as_json:
         click.echo(json.dumps([asdict(line) for line in lines], indent=2, ensure_ascii=False))
         return
@@ -131,15 +109,9 @@ def roles_cmd(as_json: bool) -> None:
 def set_role_cmd(role: str, qbo_id: str) -> None:
     """Map ROLE to the account (or item, for item:… roles) with QBO_ID."""
     from workbench.services.role_mappings import set_role
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
-        with store.session() as session:
-            set_role(session, role, qbo_id, reviewer=settings.user)
-    finally:
-        store.close()
+    with opened_store() as (settings, store), store.session() as session:
+        set_role(session, role, qbo_id, reviewer=settings.user)
     click.echo(f"{role} → {qbo_id}")
 
 
@@ -149,16 +121,11 @@ def accept_cmd(min_score: int) -> None:
     """Accept every item and role suggestion scoring at least N."""
     from workbench.services.item_mappings import accept_suggestions
     from workbench.services.role_mappings import accept_roles
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
+    with opened_store() as (settings, store):
         with store.session() as session:
             items = accept_suggestions(session, min_score=min_score, reviewer=settings.user)
         roles = accept_roles(store, min_score=min_score, reviewer=settings.user)
-    finally:
-        store.close()
     for result in items:
         best = result.candidates[0]
         click.echo(f"{result.key} → item {best.item_id} {best.item_name} ({best.score:g})")
@@ -179,19 +146,11 @@ def create_account_cmd(role: str, name: str | None, kind: str | None, yes: bool)
     """Create the missing account (or item) for ROLE in QuickBooks and map it."""
     from workbench.qbo.connect import open_client
     from workbench.services.role_mappings import create_for_role
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
     if not yes:
         click.confirm(f"Create the QuickBooks record for {role} now?", abort=True)
-    store = open_store(settings.database_url)
-    try:
-        with open_client(settings) as client:
-            created = create_for_role(
-                store, client, role, name=name, kind=kind, reviewer=settings.user
-            )
-    finally:
-        store.close()
+    with opened_store() as (settings, store), open_client(settings) as client:
+        created = create_for_role(store, client, role, name=name, kind=kind, reviewer=settings.user)
     click.echo(f"created {created.entity_type}:{created.qbo_id} {created.name} for {role}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from workbench.config import load_settings
+from workbench.cli.context import opened_store
 from workbench.errors import WorkbenchError
 
 
@@ -23,14 +23,9 @@ def _dump(value: Any) -> str:
 def propose_cmd() -> None:
     """(Re)build the proposed QuickBooks entry of every stored Shopify record."""
     from workbench.services.propose import propose_all
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
+    with opened_store() as (settings, store):
         report = propose_all(store, settings)
-    finally:
-        store.close()
     kinds = ", ".join(f"{n:,} {entity}" for entity, n in sorted(report.by_entity.items()))
     click.echo(f"{report.built:,} built, {report.unchanged:,} unchanged ({kinds or 'none'})")
     if report.approvals_withdrawn:
@@ -45,14 +40,9 @@ def propose_cmd() -> None:
 def show_cmd(key: str, as_json: bool) -> None:
     """A proposal beside its Shopify source, line by line, with the tie-out."""
     from workbench.services.proposals import load_proposal
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
+    with opened_store() as (_, store):
         shown = load_proposal(store, key)
-    finally:
-        store.close()
     if shown is None:
         raise WorkbenchError(
             f"no proposal {key!r}: see `workbench status` or run `workbench propose`"

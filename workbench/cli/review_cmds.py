@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import click
 
-from workbench.config import load_settings
+from workbench.cli.context import opened_store
 from workbench.errors import WorkbenchError
 
 
 def _run(keys: tuple[str, ...], decision: str, clean: bool = False) -> None:
     from workbench.services.review import approve_clean, decide
-    from workbench.store.engine import open_store
 
-    settings = load_settings()
-    store = open_store(settings.database_url)
-    try:
+    with opened_store() as (settings, store):
         if clean:
             report = approve_clean(store, reviewer=settings.user)
         else:
             report = decide(store, list(keys), decision, reviewer=settings.user)
-    finally:
-        store.close()
     for key, why in report.refused:
         click.echo(f"{key}: not {decision}d: {why}", err=True)
     click.echo(f"{len(report.changed)} {decision}d, {len(report.refused)} refused")
