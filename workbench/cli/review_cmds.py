@@ -7,6 +7,8 @@ import click
 from workbench.cli.context import opened_store
 from workbench.errors import WorkbenchError
 
+PAST = {"approve": "approved", "reject": "rejected", "unapprove": "unapproved"}
+
 
 def _run(keys: tuple[str, ...], decision: str, clean: bool = False) -> None:
     from workbench.services.review import approve_clean, decide
@@ -16,11 +18,12 @@ def _run(keys: tuple[str, ...], decision: str, clean: bool = False) -> None:
             report = approve_clean(store, reviewer=settings.user)
         else:
             report = decide(store, list(keys), decision, reviewer=settings.user)
+    done = PAST[decision]
     for key, why in report.refused:
-        click.echo(f"{key}: not {decision}d: {why}", err=True)
-    click.echo(f"{len(report.changed)} {decision}d, {len(report.refused)} refused")
+        click.echo(f"{key}: not {done}: {why}", err=True)
+    click.echo(f"{len(report.changed)} {done}, {len(report.refused)} refused")
     if report.refused and not report.changed:
-        raise WorkbenchError(f"nothing was {decision}d")
+        raise WorkbenchError(f"nothing was {done}")
 
 
 @click.command("approve")

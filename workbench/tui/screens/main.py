@@ -92,7 +92,8 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
     @on(DecisionMade)
     def _decision_made(self, message: DecisionMade) -> None:
         for _key, why in message.refused:
-            self.notify(f"Not {message.decision}d: {why}", severity="warning")
+            done = {"approve": "approved", "reject": "rejected"}.get(message.decision, "undone")
+            self.notify(f"Not {done}: {why}", severity="warning")
         if message.changed:
             self.load_queue()
             self.load_detail(self.query_one(ActivityList).cursor)
