@@ -20,6 +20,7 @@ from workbench.qbo.models import CompanySettings, QboObject, parse_moment
 from workbench.qbo.refdata import Kind, Part
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
 from workbench.store import qbo_repo
+from workbench.store.checkpoints import load_checkpoint, save_checkpoint
 from workbench.store.engine import Store
 
 WINDOW_DAYS = 90
@@ -47,7 +48,7 @@ def _resume_point(store: Store, realm_id: str, part: Part, window_start: date) -
     if part.kind is Kind.FULL:
         return None
     with store.session() as session:
-        found = qbo_repo.get_checkpoint(session, checkpoint_source(realm_id, part.entity))
+        found = load_checkpoint(session, checkpoint_source(realm_id, part.entity))
     if found is None or not found.watermark:
         return None
     previous_start = (found.detail or {}).get("window_start")
@@ -161,7 +162,7 @@ def sync_qbo(
         if removed:
             result.deleted[part.entity] = result.deleted.get(part.entity, 0) + removed
         with store.session() as session:
-            qbo_repo.set_checkpoint(
+            save_checkpoint(
                 session,
                 checkpoint_source(realm, part.entity),
                 server_now.isoformat(),

@@ -27,7 +27,6 @@ from workbench.services.progress import Progress, ProgressCallback, ignore_progr
 from workbench.services.shopify_sync import (
     ORDERS_CHECKPOINT,
     SyncResult,
-    _set_checkpoint,
     _since_filter,
     get_checkpoint,
     sync_shopify,
@@ -37,6 +36,7 @@ from workbench.shopify.bulk import BulkOperation, BulkQuery
 from workbench.shopify.client import ShopifyClient
 from workbench.shopify.normalize import order_from_graphql
 from workbench.store import shopify_repo
+from workbench.store.checkpoints import save_checkpoint
 from workbench.store.engine import Store
 from workbench.store.tables import SyncCheckpointRow
 
@@ -71,12 +71,8 @@ def _remember(store: Store, operation: BulkOperation, search: str | None) -> Non
     with store.session() as session:
         row = session.get(SyncCheckpointRow, ORDERS_CHECKPOINT)
         watermark = row.watermark if row else None
-        _set_checkpoint(
-            session,
-            ORDERS_CHECKPOINT,
-            watermark,
-            None,
-            {"query": search, PENDING_KEY: operation.id},
+        save_checkpoint(
+            session, ORDERS_CHECKPOINT, watermark, {"query": search, PENDING_KEY: operation.id}
         )
 
 
@@ -132,5 +128,5 @@ def backfill_orders(
         watermark = min(watermark, operation.created_at)
     with store.session() as session:
         detail = {"query": search, "backfill": operation.id}
-        _set_checkpoint(session, ORDERS_CHECKPOINT, watermark, None, detail)
+        save_checkpoint(session, ORDERS_CHECKPOINT, watermark, detail)
     return saved

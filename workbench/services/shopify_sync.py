@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
 from workbench.shopify import paging, queries
 from workbench.shopify.bulk import count_orders
@@ -26,6 +24,7 @@ from workbench.shopify.normalize import (
     shop_from_graphql,
 )
 from workbench.store import shopify_repo
+from workbench.store.checkpoints import save_checkpoint
 from workbench.store.engine import Store
 from workbench.store.tables import SyncCheckpointRow
 
@@ -46,19 +45,6 @@ class SyncResult:
     balance_transactions: int = 0
     requests: int = 0
     bulk: bool = False  # the orders came from a bulk export
-
-
-def _set_checkpoint(
-    session: Session,
-    source: str,
-    watermark: str | None,
-    cursor: str | None,
-    detail: dict[str, Any],
-) -> None:
-    row = session.get(SyncCheckpointRow, source) or SyncCheckpointRow(source=source)
-    row.watermark, row.cursor, row.detail = watermark, cursor, detail
-    row.updated_at = datetime.now(UTC)
-    session.add(row)
 
 
 def get_checkpoint(store: Store, source: str) -> SyncCheckpointRow | None:
@@ -111,8 +97,12 @@ def _sync_orders_paged(
             watermark = max(watermark or newest, newest)
         with store.session() as session:
             shopify_repo.save_orders(session, orders, nodes, origin="api")
-            _set_checkpoint(
-                session, ORDERS_CHECKPOINT, watermark, cursor if more else None, {"query": search}
+            save_checkpoint(
+                session,
+                ORDERS_CHECKPOINT,
+                watermark,
+                {"query": search},
+                cursor=cursor if more else None,
             )
         done += len(orders)
         progress(Progress("Orders", done, started=started))

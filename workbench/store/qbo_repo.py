@@ -8,7 +8,7 @@ later rules can read more of it without another sync.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select
@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from workbench.qbo.models import CompanySettings, QboObject
-from workbench.store.tables import QboEntityRow, SyncCheckpointRow
+from workbench.store.tables import QboEntityRow
 
 DELETE_CHUNK = 500
 
@@ -113,16 +113,3 @@ def company_settings(session: Session, realm_id: str) -> CompanySettings | None:
     if info is None or prefs is None:
         return None
     return CompanySettings.from_json(info.raw, prefs.raw)
-
-
-def get_checkpoint(session: Session, source: str) -> SyncCheckpointRow | None:
-    return session.get(SyncCheckpointRow, source)
-
-
-def set_checkpoint(
-    session: Session, source: str, watermark: str | None, detail: dict[str, Any]
-) -> None:
-    row = session.get(SyncCheckpointRow, source) or SyncCheckpointRow(source=source)
-    row.watermark, row.cursor, row.detail = watermark, None, detail
-    row.updated_at = datetime.now(UTC)
-    session.add(row)
