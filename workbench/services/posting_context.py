@@ -20,6 +20,7 @@ from workbench.domain.posting.context import (
     Ref,
 )
 from workbench.domain.proposals import keys_in_text
+from workbench.qbo.models import CompanySettings
 from workbench.services import item_mappings
 from workbench.store.tables import ItemAliasRow, QboEntityRow, RoleMappingRow
 
@@ -30,20 +31,20 @@ SALES_FORMS = ("SalesReceipt", "Invoice", "RefundReceipt")
 
 
 def _company(session: Session) -> Company:
+    """The company facts from the reference cache, read the way the QBO client reads them."""
+
     def raw(entity: str) -> Mapping[str, Any]:
         row = session.scalars(
             select(QboEntityRow).where(col(QboEntityRow.entity_type) == entity)
         ).first()
         return row.raw if row else {}
 
-    info, prefs = raw("CompanyInfo"), raw("Preferences")
-    currency = prefs.get("CurrencyPrefs") or {}
-    sales = prefs.get("SalesFormsPrefs") or {}
+    facts = CompanySettings.from_json(raw("CompanyInfo"), raw("Preferences"))
     return Company(
-        country=str(info.get("Country") or "US"),
-        home_currency=str((currency.get("HomeCurrency") or {}).get("value") or "USD"),
-        multicurrency=bool(currency.get("MultiCurrencyEnabled", False)),
-        custom_txn_numbers=bool(sales.get("CustomTxnNumbers", True)),
+        country=facts.country,
+        home_currency=facts.home_currency,
+        multicurrency=facts.multicurrency,
+        custom_txn_numbers=facts.custom_txn_numbers,
     )
 
 
