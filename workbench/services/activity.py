@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, literal, or_, select, union_all
+from sqlalchemy import String, and_, func, literal, or_, select, union_all
 from sqlmodel import col
 
 from workbench.domain.proposals import SourceType, proposal_key
@@ -134,6 +134,16 @@ def _payout_keys() -> Any:
     )
 
 
+def _review_union() -> Any:
+    return union_all(_orders_keys(), _refund_keys(), _payout_keys()).subquery()
+
+
+def count_reviewable(store: Store) -> int:
+    """How many records the review queue holds, counted in SQL without loading their keys."""
+    with store.session() as session:
+        return int(session.scalar(select(func.count()).select_from(_review_union())) or 0)
+
+
 class ReviewQueue:
     """Ordered keys of everything to review (newest first), with row look-ups by window."""
 
@@ -142,7 +152,7 @@ class ReviewQueue:
         self.keys: list[tuple[str, str]] = []
 
     def reload(self) -> int:
-        union = union_all(_orders_keys(), _refund_keys(), _payout_keys()).subquery()
+        union = _review_union()
         # Newest first by the shop-local day, then by the instant within it; the id only
         # breaks exact ties, so the order is total and stable between reloads.
         statement = select(union.c.k, union.c.i).order_by(

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from workbench.domain.duplicates import DuplicateKind
 from workbench.domain.proposals import ProposalState
-from workbench.services.activity import ReviewQueue
+from workbench.services.activity import count_reviewable
 from workbench.services.duplicates import find_duplicates
 from workbench.store import shopify_repo
 from workbench.store.engine import Store
@@ -29,8 +29,7 @@ def status(store: Store) -> dict[str, Any]:
             c.source: c.updated_at.isoformat() for c in session.scalars(select(SyncCheckpointRow))
         }
         duplicates = find_duplicates(session)
-    queue = ReviewQueue(store)
-    awaiting = queue.reload()
+    awaiting = count_reviewable(store)
     decided = sum(
         n
         for state, n in by_state.items()
