@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from workbench.services.activity import ActivityRow
@@ -24,10 +24,16 @@ from workbench.tui.messages import (
     SyncFinished,
     SyncProgressed,
 )
+from workbench.tui.tabs.history import HistoryTab
+from workbench.tui.tabs.mappings import MappingsTab
+from workbench.tui.tabs.payouts import PayoutsTab
+from workbench.tui.tabs.skus import UnmatchedSkusTab
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 
 RELOAD_EVERY = 0.5
+# Tab ids in key order: `1`–`5` switch to them.
+TABS = ("review", "payouts", "skus", "mappings", "history")
 
 
 class MainScreen(Screen[None], ReportsWorkerFailures):
@@ -36,6 +42,10 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         Binding("x", "decide('reject')", "Reject", id="review.reject"),
         Binding("u", "decide('unapprove')", "Undo approval", id="review.unapprove"),
         Binding("s", "sync", "Sync", id="review.sync"),
+        *[
+            Binding(str(n), f"show_tab('{tab}')", tab.title(), show=False, id=f"tab.{tab}")
+            for n, tab in enumerate(TABS, start=1)
+        ],
     ]
 
     def __init__(
@@ -50,13 +60,23 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="review"):
-            with Vertical(id="left"):
-                yield Static("Shopify", classes="pane-title")
-                yield ActivityList(self.workspace.queue, id="activity")
-            with Vertical(id="right"):
-                yield Static("Proposed QuickBooks entry", classes="pane-title")
-                yield DetailPanel(id="detail")
+        user = self.app_user
+        with TabbedContent(id="tabs", initial="review"):
+            with TabPane("1 Review", id="review"), Horizontal(id="review-panes"):
+                with Vertical(id="left"):
+                    yield Static("Shopify", classes="pane-title")
+                    yield ActivityList(self.workspace.queue, id="activity")
+                with Vertical(id="right"):
+                    yield Static("Proposed QuickBooks entry", classes="pane-title")
+                    yield DetailPanel(id="detail")
+            with TabPane("2 Payouts", id="payouts"):
+                yield PayoutsTab(self.workspace, user=user, id="payouts-tab")
+            with TabPane("3 Unmatched SKUs", id="skus"):
+                yield UnmatchedSkusTab(self.workspace, user=user, id="skus-tab")
+            with TabPane("4 Mappings", id="mappings"):
+                yield MappingsTab(self.workspace, user=user, id="mappings-tab")
+            with TabPane("5 History", id="history"):
+                yield HistoryTab(self.workspace, user=user, id="history-tab")
         with Horizontal(id="sync-status"):
             yield Static("", id="sync-text")
             yield ProgressBar(id="sync-bar", show_eta=False)
@@ -68,8 +88,20 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         if self.sync_on_start and self.workspace.can_sync:
             self.action_sync()
 
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "review":
+            self.query_one(ActivityList).focus()
+        self.refresh_bindings()
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
+            if self.active_tab != "review":
+                return False
             detail = self.query_one(DetailPanel).detail
             return detail is not None and detail.proposal is not None
         if action == "sync":

@@ -1,0 +1,1 @@
+"""The workbench's tabs (1–5): each a widget with its own keys, fed by one service."""

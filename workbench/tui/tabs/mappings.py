@@ -1,0 +1,19 @@
+"""The Mappings tab."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from workbench.services.workspace import Workspace
+
+
+class MappingsTab(Vertical):
+    def __init__(self, workspace: Workspace, *, user: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.workspace = workspace
+        self.user = user
+
+    def compose(self) -> ComposeResult:
+        yield Static("Mappings: not built yet.", classes="placeholder")
