@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def run_configured_app() -> None:
-    from workbench.services.profile import full_sync_runner
+    from workbench.services.profile import full_sync_runner, qbo_client_factory
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
@@ -23,7 +23,9 @@ def run_configured_app() -> None:
     settings = load_settings()
     store = open_store(settings.database_url)
     try:
-        workspace = Workspace(store, sync=full_sync_runner(settings, store))
+        workspace = Workspace(
+            store, sync=full_sync_runner(settings, store), qbo=qbo_client_factory(settings)
+        )
         WorkbenchApp(workspace, sync_on_start=workspace.is_empty(), user=settings.user).run()
     finally:
         store.close()
@@ -46,6 +48,7 @@ def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[Work
                 store,
                 company_name=sandbox.company_name,
                 sync=lambda progress: demo_sync(store, sandbox, progress),
+                qbo=sandbox.qbo_client,
             )
             # The app opens at once and the first sync runs in a worker, with progress.
             yield WorkbenchApp(workspace, sync_on_start=True)

@@ -7,6 +7,7 @@ from datetime import date
 
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
+from workbench.qbo.client import QboClient
 from workbench.qbo.connect import open_client, stored_connection
 from workbench.services.progress import ProgressCallback
 from workbench.services.qbo_sync import QboSyncResult, sync_qbo
@@ -77,3 +78,11 @@ def qbo_sync_runner(
             return sync_qbo(store, client, progress=progress)
 
     return run
+
+
+def qbo_client_factory(settings: Settings) -> Callable[[], QboClient] | None:
+    """Opens a client for the connected company (the caller closes it), or None if not
+    connected: what the app uses to create items and post approved entries."""
+    if stored_connection(settings) is None:
+        return None
+    return lambda: open_client(settings)

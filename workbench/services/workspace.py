@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from workbench.qbo.client import QboClient
 from workbench.services import review
 from workbench.services.activity import (
     ActivityDetail,
@@ -40,11 +41,19 @@ class Workspace:
         *,
         company_name: str | None = None,
         sync: Callable[[ProgressCallback], FullSyncResult] | None = None,
+        qbo: Callable[[], QboClient] | None = None,
     ) -> None:
         self.store = store
+        # Opens a client for the connected company (the caller closes it); None when
+        # QuickBooks is not connected, so posting and item creation are unavailable.
+        self.qbo = qbo
         self.queue = ReviewQueue(store)
         self._company_name = company_name
         self._sync = sync
+
+    @property
+    def can_post(self) -> bool:
+        return self.qbo is not None
 
     @property
     def can_sync(self) -> bool:
