@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from workbench.store.types import MoneyColumn, UTCDateTime
@@ -269,38 +269,73 @@ class ReviewDecisionRow(SQLModel, table=True):
 
 
 class CommitBatchRow(SQLModel, table=True):
+    """One run of ``commit`` (or of the app's commit): who, when, where, and what it posted.
+
+    ``host``/``pid`` and ``heartbeat_at`` tell a later committer whether a batch still
+    ``running`` belongs to a live process or to one that died (its entries are then resolved by
+    looking them up in QuickBooks before anything is sent again).
+    """
+
     __tablename__ = "commit_batch"
 
     id: str = Field(primary_key=True)
     reviewer: str
     started_at: datetime = instant()
     finished_at: datetime | None = instant(nullable=True)
-    state: str = "running"
+    heartbeat_at: datetime | None = instant(nullable=True)
+    host: str = ""
+    pid: int = 0
+    state: str = "running"  # running | finished | interrupted
     posted: int = 0
     failed: int = 0
     skipped: int = 0
     total: Decimal = money()
+    undone_at: datetime | None = instant(nullable=True)
+
+
+# The QBO objects that are live (about to be posted, maybe posted, or posted): at most one per
+# proposal part, which is what makes two committers unable to queue the same entry twice.
+LIVE_OUTBOX_STATES = ("intent", "sending", "posted")
+_LIVE = text("state IN ('intent', 'sending', 'posted')")
 
 
 class OutboxRow(SQLModel, table=True):
-    """A recorded intent to post one proposal, written before any request leaves the machine."""
+    """A recorded intent to post one QBO object, written before any request leaves the machine.
+
+    A proposal is one object (``part`` = its entity) or, for an invoice paid by two gateways,
+    an ``Invoice`` part and ``Payment:N`` parts that wait for the invoice's Id.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("request_id", name="uq_outbox_request_id"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", name="uq_outbox_request_id"),
+        Index(
+            "uq_outbox_live_part", "proposal_key", "part", unique=True,
+            sqlite_where=_LIVE, postgresql_where=_LIVE,
+        ),
+        Index("ix_outbox_state_id", "state", "id"),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     batch_id: str = Field(foreign_key="commit_batch.id", index=True)
     proposal_key: str = Field(index=True)
+    part: str
+    position: int = 0
     request_id: str
     entity_type: str
     operation: str = "create"
-    state: str = Field(default="intent", index=True)
+    state: str = "intent"  # intent | sending | posted | failed | blocked | undone
     body: dict[str, Any] = raw_json()
+    amount: Decimal = money()
     qbo_id: str | None = None
     sync_token: str | None = None
     fault: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    undo_fault: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     attempts: int = 0
     claimed_by: str | None = None
+    claimed_at: datetime | None = instant(nullable=True)
     updated_at: datetime = instant()
 
 
