@@ -24,9 +24,12 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def dumps(value: Any) -> str:
+def dumps(value: Any, *, indent: int | None = None) -> str:
     """Serialise with the C encoder; Decimals become bare numbers with their exact digits."""
-    text = json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(
+        value, default=_default, ensure_ascii=False, separators=separators, indent=indent
+    )
     if _MARK[0] not in text and "\\u0000" not in text:
         return text
     return _MARKED.sub(r"\1", text)

@@ -131,6 +131,7 @@ def sandbox_serve(
 
 def register(group: click.Group) -> None:
     from workbench.cli import (
+        commit_cmds,
         duplicate_cmds,
         import_cmds,
         mapping_cmds,
@@ -147,5 +148,6 @@ def register(group: click.Group) -> None:
     duplicate_cmds.register(group)
     mapping_cmds.register(group)
     review_cmds.register(group)
+    commit_cmds.register(group)
     import_cmds.register(group)
     qbo_cmds.register(group)

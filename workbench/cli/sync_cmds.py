@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 
 import click
 
+from workbench.cli import progress_line
 from workbench.config import load_settings
-from workbench.services.progress import Progress
-
-
-def _progress(progress: Progress) -> None:
-    if sys.stderr.isatty():
-        click.echo(f"\r{progress.describe():<78}", err=True, nl=False)
-
-
-def _end_progress() -> None:
-    if sys.stderr.isatty():
-        click.echo("", err=True)
 
 
 @click.group("sync", invoke_without_command=True)
@@ -39,9 +28,9 @@ def sync_group(ctx: click.Context) -> None:
                 "Shopify is not configured: set WORKBENCH_SHOPIFY_SHOP_URL and a token "
                 "(see `workbench config show`)"
             )
-        result = runner(_progress)
+        result = runner(progress_line.show)
     finally:
-        _end_progress()
+        progress_line.end()
         store.close()
     click.echo(result.describe())
 
@@ -69,9 +58,9 @@ def sync_shopify_cmd(since: datetime | None, full: bool, bulk: bool | None) -> N
                 "Shopify is not configured: set WORKBENCH_SHOPIFY_SHOP_URL and "
                 "WORKBENCH_SHOPIFY_TOKEN (or _CLIENT_ID and _CLIENT_SECRET)"
             )
-        result = runner(_progress)
+        result = runner(progress_line.show)
     finally:
-        _end_progress()
+        progress_line.end()
         store.close()
     how = " (orders from a bulk export)" if result.bulk else ""
     click.echo(

@@ -11,6 +11,7 @@ from workbench.domain.duplicates import DuplicateKind
 from workbench.domain.proposals import ProposalState
 from workbench.services.activity import count_reviewable
 from workbench.services.duplicates import find_duplicates
+from workbench.services.item_mappings import match_all
 from workbench.store import shopify_repo
 from workbench.store.engine import Store
 from workbench.store.tables import ProposalRow, ShopRow, SyncCheckpointRow
@@ -29,6 +30,7 @@ def status(store: Store) -> dict[str, Any]:
             c.source: c.updated_at.isoformat() for c in session.scalars(select(SyncCheckpointRow))
         }
         duplicates = find_duplicates(session)
+        unmatched = sum(1 for m in match_all(session) if m.item_id is None)
     awaiting = count_reviewable(store)
     decided = sum(
         n
@@ -45,6 +47,7 @@ def status(store: Store) -> dict[str, Any]:
         "unknown_balance_types": counts.unknown_balance_types,
         "awaiting_review": max(awaiting - decided, 0),
         **by_state,
+        "unmatched_skus": unmatched,
         "duplicate_payouts": sum(1 for f in duplicates if f.kind is DuplicateKind.DUPLICATE_PAYOUT),
         "already_posted": sum(1 for f in duplicates if f.kind is DuplicateKind.ALREADY_POSTED),
         "possibly_posted_by_another_tool": sum(

@@ -296,7 +296,7 @@ class CommitBatchRow(SQLModel, table=True):
 # The QBO objects that are live (about to be posted, maybe posted, or posted): at most one per
 # proposal part, which is what makes two committers unable to queue the same entry twice.
 LIVE_OUTBOX_STATES = ("intent", "sending", "posted")
-_LIVE = text("state IN ('intent', 'sending', 'posted')")
+LIVE_WHERE = text("state IN ('intent', 'sending', 'posted')")
 
 
 class OutboxRow(SQLModel, table=True):
@@ -311,7 +311,7 @@ class OutboxRow(SQLModel, table=True):
         UniqueConstraint("request_id", name="uq_outbox_request_id"),
         Index(
             "uq_outbox_live_part", "proposal_key", "part", unique=True,
-            sqlite_where=_LIVE, postgresql_where=_LIVE,
+            sqlite_where=LIVE_WHERE, postgresql_where=LIVE_WHERE,
         ),
         Index("ix_outbox_state_id", "state", "id"),
     )  # fmt: skip

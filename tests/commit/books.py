@@ -1,0 +1,88 @@
+"""A sandbox company with approved proposals, and ways to count what reached QuickBooks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from workbench.domain.proposals import ProposalState, keys_in_text
+from workbench.qbo.entities import TRANSACTIONS
+from workbench.services.item_mappings import accept_suggestions
+from workbench.services.propose import propose_all
+from workbench.services.review import approve_clean
+from workbench.services.sandbox_session import (
+    Sandbox,
+    fill_store,
+    prepare_demo_books,
+    start_sandbox,
+)
+from workbench.store.engine import Store, open_store
+from workbench.store.tables import ProposalRow
+
+
+@dataclass
+class Books:
+    store: Store
+    sandbox: Sandbox
+    approved: list[str]
+
+    @property
+    def realm(self) -> str:
+        return self.sandbox.data.company.realm_id
+
+    def objects(self, entity: str) -> list[dict[str, object]]:
+        return self.sandbox.qbo.entities(self.realm, entity)
+
+    def posted_keys(self) -> Counter[str]:
+        """How many live QBO transactions carry each proposal key (should be 0 or 1)."""
+        found: Counter[str] = Counter()
+        for entity in sorted(TRANSACTIONS):
+            for obj in self.objects(entity):
+                for source_type, source_id, _v in keys_in_text(str(obj.get("PrivateNote") or "")):
+                    if entity == "Payment":
+                        continue  # an invoice's payments carry its key too; counted apart
+                    found[f"shopify:{source_type.value}:{source_id}:v1"] += 1
+        return found
+
+    def states(self) -> Counter[str]:
+        with self.store.session() as session:
+            return Counter(session.scalars(select(col(ProposalRow.state))))
+
+    def state_of(self, key: str) -> str:
+        with self.store.session() as session:
+            row = session.get(ProposalRow, key)
+            assert row is not None
+            return row.state
+
+    def close(self) -> None:
+        self.sandbox.close()
+        self.store.close()
+
+
+def make_books(url: str, *, orders: int = 60, seed: int = 11) -> Books:
+    """Sync a generated store, set its books up, accept confident item suggestions, and
+    approve every clean proposal: what a bookkeeper has before pressing commit."""
+    store = open_store(url)
+    sandbox = start_sandbox(orders=orders, seed=seed)
+    fill_store(store, sandbox)
+    prepare_demo_books(store, sandbox)
+    with store.session() as session:
+        accept_suggestions(session, min_score=70, reviewer="tester")
+    propose_all(store)
+    approved = approve_clean(store, reviewer="tester").changed
+    assert approved, "the sandbox store should have clean proposals to approve"
+    return Books(store, sandbox, approved)
+
+
+def approved_keys(store: Store) -> list[str]:
+    with store.session() as session:
+        return list(
+            session.scalars(
+                select(col(ProposalRow.key)).where(
+                    col(ProposalRow.state) == ProposalState.APPROVED.value
+                )
+            )
+        )

@@ -1,0 +1,264 @@
+"""The commit engine against the in-process QBO emulator: exactly once, failures, recovery."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from tests.commit.books import Books, make_books
+from workbench.domain.proposals import ProposalState
+from workbench.qbo.batch import BatchItemResult
+from workbench.qbo.client import QboClient
+from workbench.qbo.errors import QboError
+from workbench.qbo.limits import RetryPolicy
+from workbench.services.commit import CommitStopped, commit, dry_run, pending
+from workbench.services.commit_lock import CommitInProgress, commit_lock
+from workbench.services.review import decide
+from workbench.store.tables import AuditRow, CommitBatchRow, OutboxRow, ProposalRow
+
+
+@pytest.fixture
+def books(tmp_path: Any) -> Iterator[Books]:
+    found = make_books(f"sqlite:///{tmp_path / 'books.db'}")
+    yield found
+    found.close()
+
+
+def quick_client(books: Books) -> QboClient:
+    """A sandbox client that retries without sleeping."""
+    client = books.sandbox.qbo_client()
+    client.retry = RetryPolicy(base=0.0, cap=0.0)
+    return client
+
+
+def test_every_approved_entry_is_posted_once_in_batches_of_the_chosen_size(books: Books) -> None:
+    before = books.sandbox.qbo.applied_count(books.realm)
+    sizes: list[int] = []
+
+    class Recording(QboClient):
+        def batch(self, items: Any, *, request_id: str | None = None) -> Any:
+            sizes.append(len(items))
+            return super().batch(items, request_id=request_id)
+
+    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
+
+    client = Recording(
+        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
+        transport=books.sandbox.qbo_transport,
+    )  # fmt: skip
+    with client:
+        report = commit(books.store, client, reviewer="ada", batch_size=7)
+    assert sorted(report.posted) == sorted(books.approved)
+    assert not report.failed
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert report.calls == len(sizes) and max(sizes) == 7
+    with books.store.session() as session:
+        rows = {r.key: r for r in session.scalars(select(ProposalRow))}
+    # One write per QBO object: an invoice paid through two gateways is three.
+    objects = sum(1 + len(rows[k].body.get("Payment", [])) for k in books.approved)
+    assert any(rows[k].entity_type == "Invoice" for k in books.approved)
+    assert books.sandbox.qbo.applied_count(books.realm) - before == objects == sum(sizes)
+    assert len(sizes) == math.ceil(objects / 7)
+    with books.store.session() as session:
+        batch = session.get(CommitBatchRow, report.batch_id)
+        posts = list(session.scalars(select(AuditRow).where(col(AuditRow.action) == "post")))
+    assert all(rows[k].state == ProposalState.POSTED for k in books.approved)
+    ids = {str(o["Id"]) for o in books.objects("SalesReceipt")}
+    assert all(rows[k].qbo_id in ids for k in books.approved if rows[k].qbo_type == "SalesReceipt")
+    expected_total = sum((rows[k].total for k in books.approved), Decimal(0))
+    assert batch is not None and batch.state == "finished"
+    assert (batch.posted, batch.failed, batch.total) == (len(books.approved), 0, expected_total)
+    assert report.total == expected_total
+    assert {a.subject for a in posts} == set(books.approved)
+    assert {a.actor for a in posts} == {"ada"}
+
+
+def test_committing_again_sends_nothing(books: Books) -> None:
+    with quick_client(books) as client:
+        commit(books.store, client, reviewer="ada")
+        before = books.sandbox.qbo.applied_count(books.realm)
+        again = commit(books.store, client, reviewer="ada")
+    assert (again.posted, again.failed, again.calls) == ([], [], 0)
+    assert books.sandbox.qbo.applied_count(books.realm) == before
+
+
+def test_dry_run_prints_the_bodies_and_changes_nothing(books: Books) -> None:
+    before = books.sandbox.qbo.applied_count(books.realm)
+    calls = dry_run(books.store, batch_size=10)
+    items = [item for call in calls for item in call["BatchItemRequest"]]
+    assert all(len(call["BatchItemRequest"]) <= 10 for call in calls)
+    with books.store.session() as session:
+        rows = {r.key: r for r in session.scalars(select(ProposalRow))}
+        assert session.scalars(select(OutboxRow)).first() is None
+    sent = [{k: v for k, v in item.items() if k not in {"bId", "operation"}} for item in items]
+    # Every object of every approved body, exactly as stored: an invoice's payments apart.
+    expected = []
+    for key in books.approved:
+        body = rows[key].body
+        expected.append({rows[key].entity_type: body[rows[key].entity_type]})
+        expected.extend({"Payment": payment} for payment in body.get("Payment", []))
+    assert sorted(map(repr, sent)) == sorted(map(repr, expected))
+    assert any("Payment" in item for item in sent)
+    assert all(item["operation"] == "create" for item in items)
+    assert books.sandbox.qbo.applied_count(books.realm) == before
+    assert books.states()[ProposalState.APPROVED] == len(books.approved)
+
+
+def test_a_failed_entry_keeps_qbos_message_and_is_posted_after_the_fix(books: Books) -> None:
+    victim = books.approved[0]
+    with books.store.session() as session:
+        row = session.get(ProposalRow, victim)
+        assert row is not None
+        entity = row.entity_type
+        body = row.body
+        obj = body[entity]
+        original_date = obj["TxnDate"]
+        # A cause the bookkeeper can fix: a date QuickBooks refuses.
+        row.body = {entity: {**obj, "TxnDate": "2026-13-45"}}
+        session.add(row)
+    with quick_client(books) as client:
+        first = commit(books.store, client, reviewer="ada")
+    assert [k for k, _m in first.failed] == [victim]
+    message = first.failed[0][1]
+    assert "TxnDate" in message or "date" in message.lower()
+    assert books.state_of(victim) == ProposalState.FAILED
+    assert books.posted_keys()[victim] == 0
+    assert pending(books.store).retries == 1
+
+    with books.store.session() as session:
+        row = session.get(ProposalRow, victim)
+        assert row is not None
+        row.body = {entity: {**row.body[entity], "TxnDate": original_date}}
+        session.add(row)
+    with quick_client(books) as client:
+        second = commit(books.store, client, reviewer="ada")
+    assert second.posted == [victim]
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+
+
+def test_a_lost_answer_is_replayed_under_the_same_requestid(books: Books) -> None:
+    books.sandbox.qbo.fault_plan.force("lost", "503", "lost")
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada", batch_size=5)
+    assert not report.failed and sorted(report.posted) == sorted(books.approved)
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.sandbox.qbo.fault_plan.injected["lost"] == 2
+
+
+def test_an_unknown_outcome_is_looked_up_before_anything_is_sent_again(books: Books) -> None:
+    # A client that does not retry: the batch call gives up after the lost answer, the outcome
+    # of the first five entries is unknown, and the engine must find them posted, not resend.
+    books.sandbox.qbo.fault_plan.force("lost")
+    with quick_client(books) as client:
+        client.retry = RetryPolicy(base=0.0, cap=0.0, server_retries=0)
+        report = commit(books.store, client, reviewer="ada", batch_size=5)
+    assert report.recovered == 5
+    assert sorted(report.posted) == sorted(books.approved)
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+
+
+class DiesAfterSending(QboClient):
+    """The process dies (KeyboardInterrupt stands in for kill) once a batch reached QBO."""
+
+    def batch(
+        self, items: Any, *, request_id: str | None = None
+    ) -> dict[str, BatchItemResult]:
+        super().batch(items, request_id=request_id)
+        raise KeyboardInterrupt
+
+
+def test_a_crash_after_sending_is_resolved_on_the_next_commit(books: Books) -> None:
+    sandbox = books.sandbox
+    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
+
+    dying = DiesAfterSending(
+        QBO_SANDBOX_BASE, books.realm, SandboxTokens(sandbox.qbo, books.realm),
+        transport=sandbox.qbo_transport,
+    )  # fmt: skip
+    with dying, pytest.raises(KeyboardInterrupt):
+        commit(books.store, dying, reviewer="ada", batch_size=4)
+    with books.store.session() as session:
+        sending = list(
+            session.scalars(select(OutboxRow).where(col(OutboxRow.state) == "sending"))
+        )
+        interrupted = list(
+            session.scalars(
+                select(CommitBatchRow).where(col(CommitBatchRow.state) == "interrupted")
+            )
+        )
+    assert len(sending) == 4 and len(interrupted) == 1
+    assert sum(books.posted_keys().values()) == 4  # QBO has them; we do not know it yet
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada")
+    assert report.recovered == 4
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.states()[ProposalState.POSTED] == len(books.approved)
+
+
+def test_an_entry_unapproved_after_an_interruption_is_not_posted(books: Books) -> None:
+    class StopsBeforeSending(QboClient):
+        def batch(self, items: Any, *, request_id: str | None = None) -> Any:
+            raise KeyboardInterrupt
+
+    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
+
+    stopping = StopsBeforeSending(
+        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
+        transport=books.sandbox.qbo_transport,
+    )  # fmt: skip
+    with stopping, pytest.raises(KeyboardInterrupt):
+        commit(books.store, stopping, reviewer="ada", batch_size=3)
+    changed_mind = books.approved[-1]
+    assert decide(books.store, [changed_mind], "unapprove", reviewer="ada").changed
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada")
+    assert changed_mind not in report.posted
+    assert books.posted_keys()[changed_mind] == 0
+    assert books.state_of(changed_mind) == ProposalState.PENDING
+
+
+def test_quickbooks_unreachable_stops_the_commit_without_losing_anything(books: Books) -> None:
+    class Unreachable(QboClient):
+        def batch(self, items: Any, *, request_id: str | None = None) -> Any:
+            raise QboError("QuickBooks did not answer")
+
+        def query(self, select: Any) -> Any:
+            raise QboError("QuickBooks did not answer")
+
+    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
+
+    down = Unreachable(
+        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
+        transport=books.sandbox.qbo_transport,
+    )  # fmt: skip
+    with down, pytest.raises(CommitStopped, match="nothing was lost"):
+        commit(books.store, down, reviewer="ada")
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada")
+    assert sorted(report.posted) == sorted(books.approved)
+    posted = books.posted_keys()
+    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+
+
+def test_a_second_commit_on_the_same_sqlite_database_is_refused(books: Books) -> None:
+    with commit_lock(books.store), quick_client(books) as client:
+        with pytest.raises(CommitInProgress, match="another commit is running"):
+            commit(books.store, client, reviewer="grace")
+    assert books.posted_keys().total() == 0
+
+
+def test_batch_size_above_thirty_is_refused(books: Books) -> None:
+    with quick_client(books) as client, pytest.raises(Exception, match="1 to 30"):
+        commit(books.store, client, reviewer="ada", batch_size=31)
+
