@@ -252,9 +252,12 @@ def test_quickbooks_unreachable_stops_the_commit_without_losing_anything(books: 
 
 
 def test_a_second_commit_on_the_same_sqlite_database_is_refused(books: Books) -> None:
-    with commit_lock(books.store), quick_client(books) as client:
-        with pytest.raises(CommitInProgress, match="another commit is running"):
-            commit(books.store, client, reviewer="grace")
+    with (
+        commit_lock(books.store),
+        quick_client(books) as client,
+        pytest.raises(CommitInProgress, match="another commit is running"),
+    ):
+        commit(books.store, client, reviewer="grace")
     assert books.posted_keys().total() == 0
 
 
@@ -262,3 +265,26 @@ def test_batch_size_above_thirty_is_refused(books: Books) -> None:
     with quick_client(books) as client, pytest.raises(Exception, match="1 to 30"):
         commit(books.store, client, reviewer="ada", batch_size=31)
 
+
+
+def test_a_customer_quickbooks_lacks_is_created_once_and_used(books: Books) -> None:
+    name = "Marguerite O'Hanlon-Zürcher"
+    receipts = [k for k in books.approved if ":order:" in k][:2]
+    with books.store.session() as session:
+        for key in receipts:
+            row = session.get(ProposalRow, key)
+            assert row is not None and row.entity_type == "SalesReceipt"
+            body = dict(row.body["SalesReceipt"])
+            body["CustomerRef"] = {"value": "{Customer}", "name": name}
+            row.body = {"SalesReceipt": body}
+            session.add(row)
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada")
+    assert not report.failed
+    created = [c for c in books.objects("Customer") if c.get("DisplayName") == name]
+    assert len(created) == 1
+    used = [
+        r["CustomerRef"]["value"] for r in books.objects("SalesReceipt")
+        if any(k in str(r.get("PrivateNote")) for k in receipts)
+    ]  # fmt: skip
+    assert used == [created[0]["Id"]] * 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,10 +87,15 @@ def head_revision() -> str:
     return head
 
 
+# Alembic keeps its running context in module globals: two upgrades at once in one process
+# (two stores opened by two threads) would trample each other.
+_UPGRADING = threading.Lock()
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration; a no-op when it already is."""
     config = _alembic_config()
-    with engine.begin() as connection:
+    with _UPGRADING, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
