@@ -201,7 +201,10 @@ class _Committer:
             dead = [
                 b.id
                 for b in outbox_repo.running_batches(session)
-                if self.exclusive or (b.host == self.host and not _pid_alive(b.pid))
+                if self.exclusive
+                or (b.host == self.host and not _pid_alive(b.pid))
+                or b.heartbeat_at is None
+                or b.heartbeat_at < now - LEASE
             ]
             if dead:
                 session.execute(

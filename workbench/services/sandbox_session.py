@@ -13,6 +13,7 @@ import httpx
 
 from workbench.config import DEFAULT_SHOPIFY_API_VERSION
 from workbench.qbo.client import QboClient
+from workbench.qbo.limits import RealmLimiter
 from workbench.sandbox.dataset import SandboxData
 from workbench.sandbox.generator import generate
 from workbench.sandbox.qbo_emulator import QboEmulator
@@ -79,9 +80,17 @@ class Sandbox:
 
     def qbo_client(self) -> QboClient:
         realm = self.data.company.realm_id
-        return QboClient(
-            QBO_SANDBOX_BASE, realm, SandboxTokens(self.qbo, realm), transport=self.qbo_transport
+        # Pace like QBO only when the emulator throttles like QBO; otherwise pacing would only
+        # slow the demo (and the tests) down.
+        limiter = (
+            None
+            if self.qbo.limiter.enabled
+            else RealmLimiter(per_second=100_000, per_minute=10_000_000, batch_per_minute=100_000)
         )
+        return QboClient(
+            QBO_SANDBOX_BASE, realm, SandboxTokens(self.qbo, realm), transport=self.qbo_transport,
+            limiter=limiter,
+        )  # fmt: skip
 
     def close(self) -> None:
         for transport in self._closers:
