@@ -103,7 +103,11 @@ class Settings(BaseSettings):
     auto_sync_minutes: int = Field(default=60, ge=0, description="0 turns automatic sync off.")
 
     # How sales are posted (the choices Intuit's own connector offers).
-    workflow: Workflow = Workflow.SALES_RECEIPTS
+    workflow: Workflow = Field(
+        default=Workflow.SALES_RECEIPTS,
+        description="sales_receipts | invoices_and_payments | summary_per_payout (one journal "
+        "entry per Shopify Payments payout instead of an entry per order, for large stores).",
+    )
     customer_mode: CustomerMode = CustomerMode.GENERIC
     doc_number_template: str = Field(
         default="{name}", description="{name} is the order name without #, {number} its number."

@@ -8,7 +8,9 @@ accepts: references, amounts, Qty × UnitPrice, tax, account types, DocNumbers.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,7 @@ from workbench.domain.posting.context import ItemRole, PostingContext, Ref, Role
 from workbench.domain.posting.orders import propose_order
 from workbench.domain.posting.payouts import propose_payout
 from workbench.domain.posting.refunds import propose_refund
+from workbench.domain.posting.summary import propose_payout_summary
 from workbench.domain.proposal_model import Proposal
 from workbench.sandbox.generator import generate
 from workbench.sandbox.qbo_emulator import QboEmulator, create_app
@@ -160,5 +163,76 @@ def test_every_sandbox_proposal_posts_without_a_fault(seed: int) -> None:
                 kinds[proposal.entity_type] += 1
         # The sandbox exercises every kind of entry we post.
         assert {"SalesReceipt", "Invoice", "RefundReceipt", "Deposit"} <= set(kinds), kinds
+    finally:
+        books.close()
+
+
+def test_every_payout_summary_posts_as_a_balanced_journal_entry() -> None:
+    """Summary per payout: each paid payout's JournalEntry, built from the sales and refunds it
+    settled, is accepted by QuickBooks (accounts exist, debits = credits, amounts ≥ 0)."""
+    data = generate(seed=11, orders=250, end=date(2026, 11, 20))
+    tz = ZoneInfo(data.store.shop["ianaTimezone"])
+    books = Books(data)
+    try:
+        base = build_context(data, books)
+        tax = by_name(data, "Account", "Sales Tax Payable")
+        items = {e["Id"]: e for e in books.http.get(
+            "/query", params={"query": "select * from Item maxresults 1000"}
+        ).json()["QueryResponse"]["Item"]}  # fmt: skip
+        item_accounts = {
+            item_id: Ref(item["IncomeAccountRef"]["value"])
+            for item_id, item in items.items()
+            if "IncomeAccountRef" in item
+        }
+        ctx = replace(
+            base,
+            accounts={**base.accounts, Role.SALES_TAX: tax},
+            item_accounts=item_accounts,
+        )
+        orders = {o.id: o for o in (order_from_graphql(n, tz) for n in data.store.orders)}
+        refund_of_tx = {
+            t.id.rsplit("/", 1)[-1]: (r, o)
+            for o in orders.values()
+            for r in o.refunds
+            for t in r.transactions
+        }
+        rows = defaultdict(list)
+        for node in data.store.balance_transactions:
+            row = balance_transaction_from_graphql(node, tz)
+            rows[row.payout_id].append(row)
+        posted = 0
+        for node in data.store.payouts:
+            payout = payout_from_graphql(node, tz)
+            members = rows[payout.id]
+            sales = [
+                orders[r.order_id]
+                for r in members
+                if r.type == "CHARGE" and r.order_id in orders and not orders[r.order_id].test
+            ]
+            refunds = [
+                refund_of_tx[r.source_order_transaction_id]
+                for r in members
+                if r.type == "REFUND" and r.source_order_transaction_id in refund_of_tx
+            ]
+            proposal = propose_payout_summary(payout, members, sales, refunds, ctx)
+            debits = sum(
+                (ln["Amount"] for ln in proposal.body["JournalEntry"]["Line"]
+                 if ln["JournalEntryLineDetail"]["PostingType"] == "Debit"),
+                Decimal(0),
+            )  # fmt: skip
+            credits = sum(
+                (ln["Amount"] for ln in proposal.body["JournalEntry"]["Line"]
+                 if ln["JournalEntryLineDetail"]["PostingType"] == "Credit"),
+                Decimal(0),
+            )  # fmt: skip
+            assert debits == credits, payout.legacy_id
+            assert proposal.tied_out, (payout.legacy_id, proposal.tieouts)
+            assert not [f for f in proposal.flags if f.code.value.startswith("unmapped")], (
+                payout.legacy_id, proposal.flags,
+            )  # fmt: skip
+            if payout.status == "PAID":
+                post_proposal(books, proposal)
+                posted += 1
+        assert posted >= 5, posted
     finally:
         books.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from workbench.domain.proposals import ProposalState
 from workbench.services.proposals import load_proposal
@@ -129,3 +130,55 @@ def test_show_puts_the_proposal_beside_its_source(synced: tuple[Store, Sandbox])
     assert shown["source"]["label"].startswith("Shopify payout")
     assert shown["tieouts"] and all(t["ok"] for t in shown["tieouts"])
     assert sum(line["amount"] for line in shown["lines"]) == shown["total"]
+
+
+def test_worker_processes_build_exactly_what_this_process_builds(
+    synced: tuple[Store, Sandbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sandbox = synced
+    propose_all(store, workers=1)
+    inline = {
+        k: (p.body, p.lines, p.flags, p.tieouts, p.source_hash) for k, p in proposals(store).items()
+    }
+    other = open_store(f"sqlite:///{tmp_path / 'parallel.db'}")
+    try:
+        fill_store(other, sandbox)  # which proposes once, in this process (few orders)
+        with other.session() as session:
+            session.execute(delete(ProposalRow))
+        monkeypatch.setattr("workbench.services.propose_build.PARALLEL_FROM", 10)
+        report = propose_all(other, workers=2)
+        parallel = {
+            k: (p.body, p.lines, p.flags, p.tieouts, p.source_hash)
+            for k, p in proposals(other).items()
+        }
+    finally:
+        other.close()
+    assert report.built == len(inline)
+    assert parallel == inline
+
+
+def test_proposals_are_written_and_recognised_on_both_backends(db_url: str) -> None:
+    """Bulk upserts with pre-encoded JSON, and the input hashes, on SQLite and PostgreSQL."""
+    store = open_store(db_url)
+    sandbox = start_sandbox(orders=40, seed=9, end=date(2026, 11, 20))
+    try:
+        fill_store(store, sandbox)
+        with store.session() as session:
+            session.execute(delete(ProposalRow))
+        first = propose_all(store, workers=1)
+        stored = proposals(store)
+        assert first.built == len(stored) > 0
+        row = next(p for p in stored.values() if p.entity_type == "SalesReceipt")
+        amounts = [line["Amount"] for line in row.body["SalesReceipt"]["Line"]]
+        assert amounts and all(isinstance(a, Decimal) for a in amounts)
+        assert [line["amount"] for line in row.lines] == amounts
+        again = propose_all(store, workers=1)
+        assert again.built == 0 and again.unchanged == len(stored)
+        key = _edit_first_paid_order(store)
+        _set_state(store, key, ProposalState.APPROVED)
+        edited = propose_all(store, workers=1)
+        assert edited.built == 1 and edited.approvals_withdrawn == 1
+        assert proposals(store)[key].state == ProposalState.NEEDS_ATTENTION
+    finally:
+        sandbox.close()
+        store.close()

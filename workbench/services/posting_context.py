@@ -7,6 +7,7 @@ Anything missing stays missing: the rules flag it on each proposal rather than g
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlmodel import Session, col
 from workbench.config import Settings
 from workbench.domain.posting.context import (
     Company,
+    CustomerMode,
     PostingContext,
     PostingSettings,
     Ref,
@@ -67,6 +69,61 @@ def _taken_doc_numbers(session: Session) -> dict[str, frozenset[str]]:
     return {entity: frozenset(numbers) for entity, numbers in taken.items()}
 
 
+def _item_accounts(session: Session) -> dict[str, Ref]:
+    """Where each cached item's sales post: what a summary journal entry credits instead."""
+    accounts: dict[str, Ref] = {}
+    for qbo_id, raw in session.execute(
+        select(col(QboEntityRow.qbo_id), col(QboEntityRow.raw)).where(
+            col(QboEntityRow.entity_type) == "Item"
+        )
+    ):
+        ref = raw.get("IncomeAccountRef") if isinstance(raw, Mapping) else None
+        if isinstance(ref, Mapping) and ref.get("value"):
+            accounts[qbo_id] = Ref(str(ref["value"]), str(ref.get("name") or ""))
+    return accounts
+
+
+def _tax_codes_by_rate(session: Session) -> dict[Decimal, Ref]:
+    """Non-US: each active sales tax code by its total rate in percent (the sum of its
+    TaxRates' RateValue), so a Shopify line is coded by the rate it was charged at. Where two
+    codes share a rate, the lower Id wins, so the choice is stable from one run to the next."""
+    rates: dict[str, Decimal] = {}
+    codes: list[tuple[str, str, Mapping[str, Any]]] = []
+    for entity, qbo_id, name, active, raw in session.execute(
+        select(
+            col(QboEntityRow.entity_type), col(QboEntityRow.qbo_id), col(QboEntityRow.name),
+            col(QboEntityRow.active), col(QboEntityRow.raw),
+        ).where(col(QboEntityRow.entity_type).in_(("TaxCode", "TaxRate")))
+    ):  # fmt: skip
+        if entity == "TaxRate" and raw.get("RateValue") is not None:
+            rates[qbo_id] = Decimal(str(raw["RateValue"]))
+        elif entity == "TaxCode" and active:
+            codes.append((qbo_id, name or str(raw.get("Name") or ""), raw))
+    found: dict[Decimal, Ref] = {}
+    for qbo_id, name, raw in sorted(codes, key=lambda c: (len(c[0]), c[0])):
+        details = (raw.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []
+        refs = [str((d.get("TaxRateRef") or {}).get("value")) for d in details]
+        if not refs or not all(r in rates for r in refs):
+            continue
+        total = sum((rates[r] for r in refs), Decimal(0))
+        found.setdefault(total, Ref(qbo_id, name))
+    return found
+
+
+def _customers(session: Session) -> dict[str, Ref]:
+    """Active customers by DisplayName, for a customer per order (read only in that mode,
+    because every new QBO customer would otherwise count as a context change)."""
+    customers: dict[str, Ref] = {}
+    for qbo_id, name in session.execute(
+        select(col(QboEntityRow.qbo_id), col(QboEntityRow.name)).where(
+            col(QboEntityRow.entity_type) == "Customer", col(QboEntityRow.active).is_(True)
+        )
+    ):
+        if name:
+            customers.setdefault(name, Ref(qbo_id, name))
+    return customers
+
+
 def build_context(session: Session, settings: Settings | None = None) -> PostingContext:
     accounts: dict[str, Ref] = {}
     items: dict[str, Ref] = {}
@@ -99,14 +156,20 @@ def build_context(session: Session, settings: Settings | None = None) -> Posting
             customer_mode=settings.customer_mode,
             doc_number_template=settings.doc_number_template,
         )
+    summary = posting.workflow.value == "summary_per_payout"
+    per_order = posting.customer_mode is CustomerMode.PER_ORDER
+    company = _company(session)
     return PostingContext(
-        company=_company(session),
+        company=company,
+        tax_codes_by_rate={} if company.us_tax else _tax_codes_by_rate(session),
         settings=posting,
         accounts=accounts,
         items=items,
         products=products,
+        item_accounts=_item_accounts(session) if summary else {},
         product_confidence=confidence,
         payment_methods=methods,
         generic_customer=customer,
+        customers=_customers(session) if per_order else {},
         taken_doc_numbers=_taken_doc_numbers(session),
     )

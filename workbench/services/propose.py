@@ -4,203 +4,147 @@ A proposal is rebuilt whenever its Shopify source or a mapping changes. What hap
 review state depends on what the bookkeeper already did: an approval of a different body is
 withdrawn (the entry is flagged stale and goes back to review), a posted or linked entry keeps
 its body and is flagged "changed after posting" so a person decides what to do in QuickBooks.
+
+Each stored proposal keeps two fingerprints in ``source_hash`` as ``<input>.<output>``:
+
+* the *input* hash covers what the proposal was built from — the order's raw payload as
+  stored, the posting context (mappings, settings, company facts) and the posting rules'
+  own source — so an unchanged order is recognised from its stored text alone and is never
+  decoded, normalised or rebuilt (that work was nearly all of an unchanged rebuild);
+* the *output* fingerprint covers what would be posted or shown, so a rebuild caused by an
+  unrelated mapping change does not withdraw approvals or flag posted entries when the entry
+  itself comes out the same. (A bare output fingerprint, as older versions stored, simply
+  means "input unknown": the order is rebuilt once and compared on its output.)
+
+With ``workflow = summary_per_payout``, sales and refunds settled through Shopify Payments are
+posted by their payout's summary JournalEntry (domain/posting/summary.py): they get no proposal
+of their own, an unposted per-order proposal of theirs is withdrawn (deleted, counted in the
+report), and one already posted or linked stays and is left out of the summary so nothing is
+booked twice. Sales through other gateways keep their per-order entries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import json
+import time
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlmodel import Session, col
-
-from workbench import jsonmoney
 from workbench.config import Settings
-from workbench.domain.posting.context import PostingContext
-from workbench.domain.posting.orders import propose_order
-from workbench.domain.posting.payouts import propose_payout
-from workbench.domain.posting.refunds import propose_refund
-from workbench.domain.proposal_model import Flag, FlagCode, Proposal
-from workbench.domain.proposals import ProposalState
-from workbench.domain.records import BalanceTransaction, Order, Payout
+from workbench.domain.posting.context import PostingContext, Workflow
+from workbench.domain.posting.payouts import SHOPIFY_PAYMENTS, propose_payout
+from workbench.domain.proposals import SourceType, proposal_key
+from workbench.domain.records import Order
 from workbench.errors import WorkbenchError
 from workbench.services.duplicates import apply_duplicate_flags
 from workbench.services.posting_context import build_context
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
-from workbench.shopify import csv_orders
-from workbench.shopify.normalize import order_from_graphql
+from workbench.services.proposal_rows import built_row
+from workbench.services.proposal_writer import FROZEN, ProposeReport, Writer
+from workbench.services.propose_build import OrderBuilder, OrderJob, default_workers, parse
+from workbench.services.propose_summary import (
+    PAYOUT_COUNTERPARTY,
+    SUMMARY_LABEL,
+    Coverage,
+    SummaryInputs,
+    build_summary,
+    coverage,
+    note_covered,
+    payout_hash,
+)
+from workbench.store import proposal_repo
 from workbench.store.engine import Store
-from workbench.store.shopify_repo import load_shop, upsert_rows
-from workbench.store.tables import BalanceTransactionRow, OrderRow, PayoutRow, ProposalRow
+from workbench.store.proposal_repo import OrderSource
+from workbench.store.shopify_repo import load_shop
+from workbench.store.tables import OrderRow
 
-CHUNK = 2_000
-FROZEN = {ProposalState.POSTED, ProposalState.LINKED}
+__all__ = ["FROZEN", "SUMMARY_LABEL", "ProposeReport", "order_record", "propose_all"]
 
+# Orders per chunk: a chunk is written with one statement, reported, and then the thread
+# yields, so a UI calling this from a worker thread never waits long for the GIL.
+CHUNK = 500
 
-@dataclass
-class ProposeReport:
-    built: int = 0
-    unchanged: int = 0
-    changed_after_posting: int = 0
-    approvals_withdrawn: int = 0
-    by_entity: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+# The modules whose code decides what a proposal looks like: a change to any of them must
+# rebuild every proposal, exactly as a mapping change does.
+_RULE_MODULES = (
+    "workbench.domain.posting.context",
+    "workbench.domain.posting.docnumber",
+    "workbench.domain.posting.lines",
+    "workbench.domain.posting.orders",
+    "workbench.domain.posting.refunds",
+    "workbench.domain.posting.payouts",
+    "workbench.domain.posting.summary",
+    "workbench.domain.proposal_model",
+    "workbench.domain.records",
+    "workbench.shopify.normalize",
+    "workbench.shopify.csv_orders",
+    "workbench.services.proposal_rows",
+    "workbench.services.propose_build",
+    "workbench.services.propose_summary",
+)
 
 
 def order_record(row: OrderRow, tz: ZoneInfo) -> Order:
     """The normalised order behind a stored row, whichever source it came from."""
-    if row.origin == "csv":
-        return csv_orders.order_from_raw(row.raw, tz)
-    return order_from_graphql(row.raw, tz)
+    return parse(row.origin, row.raw, tz)
 
 
-def _balance_record(row: BalanceTransactionRow) -> BalanceTransaction:
-    return BalanceTransaction(
-        id=row.id, type=row.type, test=row.test, amount=row.amount, fee=row.fee, net=row.net,
-        currency=row.currency, transaction_date=row.transaction_date, local_date=row.local_date,
-        payout_id=row.payout_id, payout_status=row.payout_status, source_id=row.source_id,
-        source_type=row.source_type, source_order_transaction_id=row.source_order_transaction_id,
-        order_id=row.order_id, order_name=row.order_name,
-        adjustment_reason=row.adjustment_reason,
-    )  # fmt: skip
+# Input fingerprints ---------------------------------------------------------------------------
 
 
-def _payout_record(row: PayoutRow) -> Payout:
-    return Payout(
-        id=row.id, legacy_id=row.legacy_id, issued_at=row.issued_at, local_date=row.local_date,
-        status=row.status, net=row.net, currency=row.currency,
-        transaction_type=row.transaction_type,
-    )  # fmt: skip
+@cache
+def _rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in _RULE_MODULES:
+        module = importlib.import_module(name)
+        path = getattr(module, "__file__", None)
+        digest.update(name.encode())
+        digest.update(Path(path).read_bytes() if path else b"")
+    return digest.hexdigest()
 
 
-def _fingerprint(proposal: Proposal) -> str:
-    """Changes when anything that would be posted or shown changes; nothing else."""
-    payload = {
-        "entity": proposal.entity_type,
-        "body": proposal.body,
-        "flags": [(f.code.value, f.message) for f in proposal.flags],
-        "lines": [asdict(line) for line in proposal.lines],
-    }
-    return hashlib.sha256(jsonmoney.dumps(payload).encode()).hexdigest()[:32]
+def _canonical(value: Any) -> Any:
+    """A JSON-able form of the posting context that does not depend on dict order."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return sorted([str(k), _canonical(v)] for k, v in value.items())
+    if isinstance(value, frozenset | set):
+        return sorted(str(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
-def _label(proposal: Proposal, order: Order | None) -> tuple[str, str | None, str | None]:
-    if order is None:
-        return f"{proposal.entity_type} payout", "Shopify Payments", "shopify_payments"
-    gateway = " + ".join(order.gateways) or None
-    return f"{proposal.entity_type} {order.name}", order.customer_name or "Guest", gateway
+def _salt(ctx: PostingContext, timezone: str) -> bytes:
+    """Everything besides the order itself that a proposal is built from."""
+    context = json.dumps(_canonical(ctx), sort_keys=True, default=str)
+    text = f"{_rules_fingerprint()}|{timezone}|{context}"
+    return hashlib.sha256(text.encode()).digest()
 
 
-def _row(
-    proposal: Proposal, order: Order | None, state: ProposalState, fingerprint: str
-) -> dict[str, Any]:
-    label, counterparty, gateway = _label(proposal, order)
-    return {
-        "key": proposal.key,
-        "source_type": proposal.source_type.value,
-        "source_id": proposal.source_id,
-        "entity_type": proposal.entity_type,
-        "state": state.value,
-        "txn_date": proposal.txn_date,
-        "doc_number": proposal.doc_number,
-        "label": label,
-        "counterparty": counterparty,
-        "gateway": gateway,
-        "total": proposal.total,
-        "currency": proposal.currency,
-        "body": proposal.body,
-        "lines": [asdict(line) for line in proposal.lines],
-        "flags": [{"code": f.code.value, "message": f.message} for f in proposal.flags],
-        "tieouts": [
-            {"name": t.name, "expected": t.expected, "actual": t.actual, "ok": t.ok}
-            for t in proposal.tieouts
-        ],
-        "tieout_ok": proposal.tied_out,
-        "source_hash": fingerprint,
-        "built_at": datetime.now(UTC),
-    }
+def _input_hash(salt: bytes, source: OrderSource) -> str:
+    digest = hashlib.sha256(salt)
+    digest.update(source.origin.encode())
+    digest.update(b"\0")
+    digest.update(source.raw_text.encode())
+    return digest.hexdigest()[:32]
 
 
-class _Writer:
-    """Decides each proposal's fate against what is stored, and writes in chunks."""
-
-    def __init__(self, session: Session, report: ProposeReport) -> None:
-        self.session = session
-        self.report = report
-        self.pending: list[dict[str, Any]] = []
-        self.stored: dict[str, tuple[str, str]] = {
-            key: (state, fingerprint)
-            for key, state, fingerprint in session.execute(
-                select(col(ProposalRow.key), col(ProposalRow.state), col(ProposalRow.source_hash))
-            )
-        }
-
-    def add(self, proposal: Proposal, order: Order | None) -> None:
-        fingerprint = _fingerprint(proposal)
-        previous = self.stored.get(proposal.key)
-        self.report.by_entity[proposal.entity_type] += 1
-        if previous is not None and previous[1] == fingerprint:
-            self.report.unchanged += 1
-            return
-        state = proposal.review_state()
-        if previous is not None:
-            old_state = ProposalState(previous[0])
-            if old_state in FROZEN:
-                self._flag_changed_after_posting(proposal.key)
-                return
-            if old_state is ProposalState.APPROVED:
-                self.report.approvals_withdrawn += 1
-                proposal = _with_flag(proposal, Flag(FlagCode.STALE, "changed since approval"))
-                fingerprint = _fingerprint(proposal)
-                state = ProposalState.NEEDS_ATTENTION
-            elif old_state in {ProposalState.REJECTED, ProposalState.SKIPPED}:
-                state = old_state
-        self.report.built += 1
-        self.pending.append(_row(proposal, order, state, fingerprint))
-        if len(self.pending) >= CHUNK:
-            self.flush()
-
-    def _flag_changed_after_posting(self, key: str) -> None:
-        row = self.session.get(ProposalRow, key)
-        if row is None:
-            return
-        message = "the Shopify record changed after this entry was posted"
-        if not any(f.get("code") == FlagCode.CHANGED_AFTER_POSTING for f in row.flags):
-            row.flags = [
-                *row.flags,
-                {"code": FlagCode.CHANGED_AFTER_POSTING.value, "message": message},
-            ]
-            self.session.add(row)
-            self.report.changed_after_posting += 1
-
-    def flush(self) -> None:
-        upsert_rows(self.session, ProposalRow, self.pending)
-        self.pending = []
-
-
-def _with_flag(proposal: Proposal, flag: Flag) -> Proposal:
-    return replace(proposal, flags=(*proposal.flags, flag))
-
-
-def _orders(session: Session) -> Iterator[list[OrderRow]]:
-    last = ""
-    while True:
-        chunk = list(
-            session.scalars(
-                select(OrderRow)
-                .where(col(OrderRow.id) > last)
-                .order_by(col(OrderRow.id))
-                .limit(CHUNK)
-            )
-        )
-        if not chunk:
-            return
-        yield chunk
-        last = chunk[-1].id
+# The run -------------------------------------------------------------------------------------
 
 
 def propose_all(
@@ -208,8 +152,13 @@ def propose_all(
     settings: Settings | None = None,
     *,
     progress: ProgressCallback = ignore_progress,
+    workers: int | None = None,
 ) -> ProposeReport:
-    """Build or refresh the proposal of every order, refund and payout in the store."""
+    """Build or refresh the proposal of every order, refund and payout in the store.
+
+    ``workers`` caps the worker processes a large rebuild may use (default: one per core,
+    at most four); 1 keeps all the work in this process.
+    """
     report = ProposeReport()
     with store.session() as session:
         shop = load_shop(session)
@@ -217,30 +166,59 @@ def propose_all(
             raise WorkbenchError("nothing to propose: sync a shop first (`workbench sync shopify`)")
         tz = ZoneInfo(shop.timezone)
         ctx: PostingContext = build_context(session, settings)
-        writer = _Writer(session, report)
+        salt = _salt(ctx, shop.timezone)
+        writer = Writer(session, report)
+        refunds_by_order = proposal_repo.refund_ids_by_order(session)
+        payouts = proposal_repo.payout_records(session)
+        rows_by_payout = proposal_repo.payout_balance_transactions(session)
+        summary = ctx.settings.workflow is Workflow.SUMMARY_PER_PAYOUT
+        covered = coverage(session, payouts, rows_by_payout) if summary else Coverage()
+        inputs: dict[str, SummaryInputs] = defaultdict(SummaryInputs)
+        builder = OrderBuilder(
+            ctx, tz, workers=default_workers() if workers is None else workers,
+            expected=proposal_repo.order_count(session),
+        )  # fmt: skip
         started = Progress("Proposals", 0).started
         done = 0
-        for chunk in _orders(session):
-            for row in chunk:
-                order = order_record(row, tz)
-                proposal = propose_order(order, ctx)
-                if proposal is not None:
-                    writer.add(proposal, order)
-                for refund in order.refunds:
-                    refund_proposal = propose_refund(refund, order, ctx)
-                    if refund_proposal is not None:
-                        writer.add(refund_proposal, order)
-            done += len(chunk)
-            progress(Progress("Proposals", done, started=started))
-        rows_by_payout: dict[str, list[BalanceTransaction]] = defaultdict(list)
-        for bt in session.scalars(
-            select(BalanceTransactionRow).where(col(BalanceTransactionRow.payout_id).is_not(None))
-        ):
-            rows_by_payout[bt.payout_id or ""].append(_balance_record(bt))
-        for payout_row in session.scalars(select(PayoutRow)):
-            payout = _payout_record(payout_row)
-            writer.add(propose_payout(payout, rows_by_payout.get(payout.id, []), ctx), None)
+        try:
+            for chunk in proposal_repo.order_sources(session, CHUNK):
+                jobs = []
+                for source in chunk:
+                    if source.test:
+                        continue  # test orders and their refunds are never proposed
+                    digest = _input_hash(salt, source)
+                    refund_ids = refunds_by_order.get(source.id, [])
+                    if summary:
+                        note_covered(writer, report, covered, inputs, source, digest, refund_ids)
+                    own_order = source.id not in covered.orders
+                    own_refunds = tuple(r for r in refund_ids if r not in covered.refunds)
+                    keys = [proposal_key(SourceType.ORDER, source.id)] if own_order else []
+                    keys += [proposal_key(SourceType.REFUND, r) for r in own_refunds]
+                    if keys and not writer.unchanged(keys, digest):
+                        jobs.append(
+                            OrderJob(source.origin, source.raw_text, digest, own_order, own_refunds)
+                        )
+                builder.submit(jobs, offered=len(chunk))
+                for rows in builder.ready():
+                    for row in rows:
+                        writer.add(row)
+                writer.flush()
+                done += len(chunk)
+                progress(Progress("Proposals", done, started=started))
+                time.sleep(0)  # let other threads (the UI's event loop) run between chunks
+            for rows in builder.drain():
+                for row in rows:
+                    writer.add(row)
+        finally:
+            builder.close()
+        for payout in payouts:
+            members = rows_by_payout.get(payout.id, [])
+            if summary:
+                build_summary(session, writer, ctx, tz, salt, payout, members, inputs[payout.id])
+            else:
+                proposal = propose_payout(payout, members, ctx)
+                label = (f"{proposal.entity_type} payout", PAYOUT_COUNTERPARTY, SHOPIFY_PAYMENTS)
+                writer.add(built_row(proposal, label, payout_hash(salt, payout, members)))
         writer.flush()
-        session.flush()
         apply_duplicate_flags(session)
     return report

@@ -5,7 +5,7 @@ them pure and makes every proposal reproducible from its inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -54,6 +54,9 @@ class ItemRole(StrEnum):
 class Workflow(StrEnum):
     SALES_RECEIPTS = "sales_receipts"
     INVOICES_AND_PAYMENTS = "invoices_and_payments"
+    # One balanced JournalEntry per Shopify Payments payout instead of an entry per order and
+    # refund settled in it (domain/posting/summary.py); other gateways keep sales receipts.
+    SUMMARY_PER_PAYOUT = "summary_per_payout"
 
 
 class CustomerMode(StrEnum):
@@ -85,6 +88,21 @@ class PostingSettings:
 
 GIFT_CARD_GATEWAY = "gift_card"
 
+# A CustomerRef whose value is this placeholder names a customer QBO does not have yet: the
+# commit engine finds or creates the customer by the ref's name (its DisplayName) and puts the
+# real Id in its place before posting.
+CUSTOMER_PLACEHOLDER = "{Customer}"
+DISPLAY_NAME_MAX = 500
+
+
+def display_name(name: str) -> str:
+    """A Shopify customer name as a QBO DisplayName: QBO refuses ``:``, tabs and newlines in
+    names (a ``:`` would make it a sub-customer) and more than 500 characters; everything else
+    is kept exactly, so the same buyer always maps to the same customer."""
+    cleaned = name.replace(":", "-").replace("\t", " ").replace("\r\n", " ")
+    cleaned = cleaned.replace("\n", " ").replace("\r", " ").strip()
+    return cleaned[:DISPLAY_NAME_MAX].rstrip()
+
 
 @dataclass(frozen=True)
 class PostingContext:
@@ -93,6 +111,8 @@ class PostingContext:
     accounts: Mapping[str, Ref] = field(default_factory=dict)  # Role or clearing:<gateway>
     items: Mapping[str, Ref] = field(default_factory=dict)  # ItemRole → item
     products: Mapping[str, Ref] = field(default_factory=dict)  # product key → item
+    # Item Id → the account its sales post to (IncomeAccountRef), for summary journal entries.
+    item_accounts: Mapping[str, Ref] = field(default_factory=dict)
     product_confidence: Mapping[str, int] = field(default_factory=dict)
     payment_methods: Mapping[str, Ref] = field(default_factory=dict)  # gateway → method
     generic_customer: Ref | None = None
@@ -108,3 +128,12 @@ class PostingContext:
 
     def item(self, role: ItemRole) -> Ref | None:
         return self.items.get(role.value)
+
+    def tax_code(self, rates: Sequence[Decimal], *, taxable: bool = True) -> Ref | None:
+        """The line's tax code. US: TAX or NON. Elsewhere: the company's code whose sales
+        rates add up to the line's (Shopify rates are fractions, QBO's are percents), the
+        zero-rated code for a line without tax; None when the company has no such code."""
+        if self.company.us_tax:
+            return self.taxable_code if taxable and any(rates) else self.non_taxable_code
+        percent = sum(rates, Decimal(0)) * 100
+        return self.tax_codes_by_rate.get(percent)

@@ -28,6 +28,10 @@ class LineBook:
         if flag not in self.flags:
             self.flags.append(flag)
 
+    def missing(self, what: str) -> None:
+        """Something the entry needs is not mapped (once per entry, however many lines)."""
+        self._unmapped(FlagCode.UNMAPPED_ACCOUNT, what)
+
     def sales_item(
         self,
         description: str,

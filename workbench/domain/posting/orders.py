@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.domain.posting.context import (
+    CUSTOMER_PLACEHOLDER,
     GIFT_CARD_GATEWAY,
     CustomerMode,
     ItemRole,
@@ -21,6 +22,7 @@ from workbench.domain.posting.context import (
     Ref,
     Role,
     Workflow,
+    display_name,
 )
 from workbench.domain.posting.docnumber import doc_number
 from workbench.domain.posting.lines import LineBook, deposit_to
@@ -40,32 +42,41 @@ def received_by_gateway(order: Order) -> dict[str, Decimal]:
     return {gateway: amount for gateway, amount in received.items() if amount}
 
 
-def _tax_code(ctx: PostingContext, taxable: bool, tax_lines: tuple[TaxLine, ...]) -> Ref | None:
-    if ctx.company.us_tax:
-        charged = taxable and any(t.amount for t in tax_lines)
-        return ctx.taxable_code if charged else ctx.non_taxable_code
-    rate = sum((t.rate for t in tax_lines), ZERO) * 100
-    return ctx.tax_codes_by_rate.get(rate.normalize()) or ctx.tax_codes_by_rate.get(rate)
+def line_tax_code(
+    ctx: PostingContext, taxable: bool, tax_lines: tuple[TaxLine, ...], book: LineBook
+) -> Ref | None:
+    charged = [t.rate for t in tax_lines if t.amount] if taxable else []
+    code = ctx.tax_code(charged, taxable=taxable)
+    if code is None:
+        percent = sum(charged, ZERO) * 100
+        book.missing(f"no QuickBooks tax code at {percent.normalize():f}%")
+    return code
 
 
 def _describe(line: LineItem) -> str:
     return f"{line.title} - {line.variant_title}" if line.variant_title else line.title
 
 
-def _customer(order: Order, ctx: PostingContext, book: LineBook) -> Ref | None:
+def customer_ref(order: Order, ctx: PostingContext) -> Ref | None:
+    """The customer of an order's entries, or None when none is chosen (the caller flags it).
+
+    Per order: the QBO customer with the buyer's DisplayName when the cache has one, else a
+    placeholder ref carrying that name for the commit engine to find or create — a buyer new
+    to QuickBooks is normal, not something for the bookkeeper to fix. Guests get the generic
+    customer.
+    """
     if ctx.settings.customer_mode is CustomerMode.PER_ORDER and order.customer_name:
-        found = ctx.customers.get(order.customer_name)
-        if found is None:
-            book.flags.append(
-                Flag(
-                    FlagCode.UNMAPPED_ACCOUNT,
-                    f"customer {order.customer_name!r} is not in QuickBooks yet",
-                )
-            )
-        return found
-    if ctx.generic_customer is None:
-        book.flags.append(Flag(FlagCode.UNMAPPED_ACCOUNT, "no generic Shopify customer chosen"))
+        name = display_name(order.customer_name)
+        if name:
+            return ctx.customers.get(name) or Ref(CUSTOMER_PLACEHOLDER, name)
     return ctx.generic_customer
+
+
+def _customer(order: Order, ctx: PostingContext, book: LineBook) -> Ref | None:
+    customer = customer_ref(order, ctx)
+    if customer is None:
+        book.flags.append(Flag(FlagCode.UNMAPPED_ACCOUNT, "no generic Shopify customer chosen"))
+    return customer
 
 
 def _product_lines(order: Order, ctx: PostingContext, book: LineBook) -> Decimal:
@@ -73,12 +84,12 @@ def _product_lines(order: Order, ctx: PostingContext, book: LineBook) -> Decimal
     for i, line in enumerate(order.line_items):
         if line.is_gift_card:
             item, missing = ctx.item(ItemRole.GIFT_CARD), "no gift card item mapped"
-            tax_code: Ref | None = ctx.non_taxable_code if ctx.company.us_tax else None
+            tax_code = line_tax_code(ctx, False, (), book)
             confidence = None
         else:
             item = ctx.products.get(line.product_key)
             missing = f"no QBO item for {line.sku or _describe(line)}"
-            tax_code = _tax_code(ctx, line.taxable, line.tax_lines)
+            tax_code = line_tax_code(ctx, line.taxable, line.tax_lines, book)
             confidence = ctx.product_confidence.get(line.product_key)
         subtotal += book.sales_item(
             _describe(line), item, Decimal(line.quantity), line.unit_price,
@@ -89,12 +100,13 @@ def _product_lines(order: Order, ctx: PostingContext, book: LineBook) -> Decimal
         subtotal += book.sales_item(
             f"Shipping: {ship.title}", ctx.item(ItemRole.SHIPPING), Decimal(1), ship.price,
             f"shippingLines[{i}].originalPriceSet",
-            tax_code=_tax_code(ctx, True, ship.tax_lines), missing="no shipping item mapped",
+            tax_code=line_tax_code(ctx, True, ship.tax_lines, book),
+            missing="no shipping item mapped",
         )  # fmt: skip
     if order.total_tip:
         subtotal += book.sales_item(
             "Tip", ctx.item(ItemRole.TIPS), Decimal(1), order.total_tip, "totalTipReceivedSet",
-            tax_code=ctx.non_taxable_code if ctx.company.us_tax else None,
+            tax_code=line_tax_code(ctx, False, (), book),
             missing="no tips item mapped",
         )  # fmt: skip
     return subtotal
@@ -127,7 +139,7 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
         book.sales_item(
             "Rounding", ctx.item(ItemRole.ROUNDING), Decimal(1), residue,
             "totalPriceSet − sum of lines",
-            tax_code=ctx.non_taxable_code if ctx.company.us_tax else None,
+            tax_code=line_tax_code(ctx, False, (), book),
             missing="no rounding item mapped",
         )  # fmt: skip
         components += residue
@@ -135,7 +147,7 @@ def propose_order(order: Order, ctx: PostingContext) -> Proposal | None:
         book.sales_item(
             "Gift card redeemed", ctx.item(ItemRole.GIFT_CARD), Decimal(1), -gift_card,
             "transactions[gateway=gift_card].amountSet",
-            tax_code=ctx.non_taxable_code if ctx.company.us_tax else None,
+            tax_code=line_tax_code(ctx, False, (), book),
             missing="no gift card item mapped",
         )  # fmt: skip
     receipt_total = components - gift_card

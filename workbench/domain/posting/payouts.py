@@ -24,7 +24,7 @@ ZERO = Decimal(0)
 SHOPIFY_PAYMENTS = "shopify_payments"
 
 # Balance-transaction type → (line label, account role). TRANSFER is the payout itself.
-_GROUPS: dict[str, tuple[str, str]] = {
+GROUPS: dict[str, tuple[str, str]] = {
     "CHARGE": ("Charges", clearing_role(SHOPIFY_PAYMENTS)),
     "REFUND": ("Refunds", clearing_role(SHOPIFY_PAYMENTS)),
     "REFUND_FAILURE": ("Failed refunds", clearing_role(SHOPIFY_PAYMENTS)),
@@ -44,7 +44,7 @@ _GROUPS: dict[str, tuple[str, str]] = {
     "TRANSFER_CANCEL": ("Cancelled payout returned", Role.ADJUSTMENTS),
     "TRANSFER_REFUND": ("Payout refund", Role.ADJUSTMENTS),
 }
-_PAYOUT_ITSELF = "TRANSFER"
+TRANSFER = "TRANSFER"
 
 
 def propose_payout(
@@ -58,18 +58,18 @@ def propose_payout(
     for row in rows:
         if row.test:
             continue
-        if row.type == _PAYOUT_ITSELF:
+        if row.type == TRANSFER:
             transfers.append(row)
         else:
             grouped[row.type].append(row)
 
     fees_total = ZERO
-    for kind in sorted(grouped, key=lambda k: (k not in _GROUPS, k)):
+    for kind in sorted(grouped, key=lambda k: (k not in GROUPS, k)):
         members = grouped[kind]
         amount = sum((r.amount for r in members), ZERO)
         fee = sum((r.fee for r in members), ZERO)
-        label, role = _GROUPS.get(kind, (f"Unknown type {kind}", f"unknown:{kind}"))
-        if kind not in _GROUPS:
+        label, role = GROUPS.get(kind, (f"Unknown type {kind}", f"unknown:{kind}"))
+        if kind not in GROUPS:
             flags.append(
                 Flag(
                     FlagCode.UNKNOWN_TRANSACTION_TYPE,

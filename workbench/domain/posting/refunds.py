@@ -16,10 +16,10 @@ from workbench.domain.posting.context import (
     GIFT_CARD_GATEWAY,
     ItemRole,
     PostingContext,
-    Ref,
 )
 from workbench.domain.posting.docnumber import doc_number
 from workbench.domain.posting.lines import LineBook, deposit_to
+from workbench.domain.posting.orders import customer_ref, line_tax_code
 from workbench.domain.proposal_model import Flag, FlagCode, Proposal, TieOut
 from workbench.domain.proposals import SourceType, proposal_key
 from workbench.domain.records import Order, Refund
@@ -40,8 +40,7 @@ def propose_refund(refund: Refund, order: Order, ctx: PostingContext) -> Proposa
     if order.test:
         return None
     book = LineBook()
-    non_taxable = ctx.non_taxable_code if ctx.company.us_tax else None
-    taxable = ctx.taxable_code if ctx.company.us_tax else None
+    non_taxable = line_tax_code(ctx, False, (), book)
     lines_by_id = {li.id: li for li in order.line_items}
     goods = ZERO
     for i, rl in enumerate(refund.lines):
@@ -55,15 +54,21 @@ def propose_refund(refund: Refund, order: Order, ctx: PostingContext) -> Proposa
             item, missing = None, f"refunded line {rl.line_item_id} is not on the order"
         title = original.title if original else "Refunded item"
         quantity, unit = _unit(rl.subtotal, rl.quantity)
+        # The code the sale used: the original line's rates (the refund carries amounts only).
+        rates = original.tax_lines if original is not None else ()
         goods += book.sales_item(
             f"Returned: {title}", item, quantity, unit, f"refundLineItems[{i}].subtotalSet",
-            tax_code=taxable if rl.tax else non_taxable, missing=missing,
+            tax_code=line_tax_code(ctx, bool(rl.tax), rates if rl.tax else (), book),
+            missing=missing,
         )  # fmt: skip
     if refund.shipping:
         goods += book.sales_item(
             "Shipping refunded", ctx.item(ItemRole.SHIPPING), Decimal(1), refund.shipping,
             "refundShippingLines.subtotalAmountSet",
-            tax_code=taxable if refund.shipping_tax else non_taxable,
+            tax_code=line_tax_code(
+                ctx, bool(refund.shipping_tax),
+                tuple(t for s in order.shipping_lines for t in s.tax_lines), book,
+            ),
             missing="no shipping item mapped",
         )  # fmt: skip
     if refund.adjustments:
@@ -122,7 +127,7 @@ def propose_refund(refund: Refund, order: Order, ctx: PostingContext) -> Proposa
         "PrivateNote": f"Shopify refund on {order.name} · {key}",
         "Line": book.json_lines,
     }
-    customer: Ref | None = ctx.generic_customer
+    customer = customer_ref(order, ctx)
     if customer is not None:
         body["CustomerRef"] = customer.json()
     if ctx.company.us_tax:
