@@ -1,6 +1,6 @@
 """Benchmark: import a 100,000-row Orders export into SQLite (target: ≤ 15 s on 2 cores).
 
-Run: python tests/bench/bench_csv_import.py [--rows 100000] [--profile] [--proposed-upsert]
+Run: python tests/bench/bench_csv_import.py [--rows 100000] [--profile] [--runs N]
 
 The file is written first, in its own process: a template of sandbox orders (discounts, taxes,
 refunds, split tenders, tips), stamped with fresh ids and names until it has the rows asked for.
@@ -9,9 +9,9 @@ seconds, rows/s and orders/s for the first import, the same for a re-import of t
 file (which must write nothing), and peak RSS. Wall and CPU seconds are both printed: on a
 shared machine the CPU figure is the steadier one. Not part of the test suite.
 
-``--proposed-upsert`` measures the same import with ``shopify_repo.upsert_rows`` issuing one
-executemany per table instead of multi-row VALUES statements (which SQLAlchemy compiles anew,
-one bind parameter per cell, for every statement): the change proposed for shopify_repo.
+``--profile`` prints the import's cProfile (per-thread CPU clock, so other processes on a
+shared machine do not inflate it); ``--runs`` repeats the import, each in a fresh process and
+store, to show the spread.
 """
 
 from __future__ import annotations
@@ -68,44 +68,19 @@ def write_file(path: Path, rows: int) -> tuple[int, int]:
     return written, orders
 
 
-def _proposed_upsert() -> None:
-    """Swap in the executemany form of upsert_rows (same SQL, compiled once per table)."""
-    from typing import Any
-
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    from workbench.store import shopify_repo
-
-    def upsert_rows(session: Any, model: Any, rows: Any) -> None:
-        if not rows:
-            return
-        table = model.__table__
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        keys = [c.name for c in table.primary_key.columns]
-        statement = insert(table)
-        updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-        upsert = statement.on_conflict_do_update(index_elements=keys, set_=updates)
-        session.execute(upsert, list(rows))
-
-    shopify_repo.upsert_rows = upsert_rows  # type: ignore[assignment]
-
-
-def run_import(path: Path, profile: bool, proposed: bool) -> None:
+def run_import(path: Path, profile: bool) -> None:
     from workbench.services.csv_import import import_orders
     from workbench.store.engine import open_store
 
-    if proposed:
-        _proposed_upsert()
-
+    for stale in path.parent.glob(path.with_suffix(".db").name + "*"):
+        stale.unlink()
     store = open_store(f"sqlite:///{path.with_suffix('.db')}")
     try:
         if profile:
             import cProfile
             import pstats
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.thread_time)
             profiler.enable()
         started, cpu = time.perf_counter(), time.process_time()
         first = import_orders(store, path)
@@ -122,7 +97,7 @@ def run_import(path: Path, profile: bool, proposed: bool) -> None:
     assert first.rows_skipped == 0, first.errors()[:5]
     assert again.unchanged == first.new and again.new == again.updated == 0
     print(
-        f"first import{' (proposed upsert)' if proposed else ''}: {first.rows:,} rows, "
+        f"first import: {first.rows:,} rows, "
         f"{first.new:,} orders in {seconds:.2f} s wall, {cpu:.2f} s CPU "
         f"({first.rows / seconds:,.0f} rows/s, {first.new / seconds:,.0f} orders/s)"
     )
@@ -138,11 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--proposed-upsert", action="store_true")
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--import-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.import_only:
-        run_import(args.import_only, args.profile, args.proposed_upsert)
+        run_import(args.import_only, args.profile)
         return
     with tempfile.TemporaryDirectory(prefix="wb-bench-csv-") as folder:
         path = Path(folder) / "orders_export_1.csv"
@@ -156,9 +131,8 @@ def main() -> None:
         command = [sys.executable, __file__, "--import-only", str(path)]
         if args.profile:
             command.append("--profile")
-        if args.proposed_upsert:
-            command.append("--proposed-upsert")
-        subprocess.run(command, check=True)
+        for _ in range(args.runs):
+            subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Benchmark: a first Shopify sync of a large store, end to end, into a fresh SQLite store.
 
 Run: python tests/bench/bench_sync.py [--orders 20000] [--mode both|inprocess|loopback]
-                                      [--baseline]
+                                      [--baseline] [--runs N]
 
 The shop is generated (not timed), then ``sync_shopify`` runs as a user's first sync would:
 it counts the orders, chooses the bulk export, reads every order with its lines, refunds and
@@ -16,7 +16,10 @@ Two placements of the emulator (throttling off):
   sync's own footprint (imports included).
 
 ``--baseline`` also times the paged sync (``bulk=False``) of the same shop in the same run and
-prints the ratio. Not part of the test suite.
+prints the ratio; ``--runs`` repeats the sync (a fresh store each time) against the same shop.
+Wall seconds and this process's CPU seconds are both printed: on a shared machine the CPU
+figure is the steadier one (in-process, it includes the emulator's work). Not part of the test
+suite.
 """
 
 from __future__ import annotations
@@ -76,7 +79,9 @@ class RssSampler:
 
 
 def timed_sync(make_client: Callable[[], Any], *, bulk: bool | None) -> tuple[Any, float, float]:
-    """Sync into a fresh SQLite store; returns (result, seconds, peak RSS during the sync)."""
+    """Sync into a fresh SQLite store; returns (result, seconds, peak RSS during the sync).
+
+    The CPU seconds the sync took in this process are left on ``result.cpu_seconds``."""
     from workbench.services.shopify_sync import sync_shopify
     from workbench.store.engine import open_store
 
@@ -84,9 +89,10 @@ def timed_sync(make_client: Callable[[], Any], *, bulk: bool | None) -> tuple[An
         store = open_store(f"sqlite:///{folder}/bench.db")
         try:
             with make_client() as client, RssSampler() as sampler:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 result = sync_shopify(store, client, bulk=bulk)
                 seconds = time.perf_counter() - started
+                result.cpu_seconds = time.process_time() - cpu
         finally:
             store.close()
     return result, seconds, sampler.peak
@@ -96,8 +102,9 @@ def describe(label: str, result: Any, seconds: float) -> str:
     how = "bulk export" if result.bulk else "paged"
     return (
         f"{label}: {result.orders:,} orders ({how}), {result.payouts:,} payouts, "
-        f"{result.balance_transactions:,} balance transactions in {seconds:.2f} s "
-        f"({result.requests:,} requests) -> {result.orders / seconds:,.0f} orders/s"
+        f"{result.balance_transactions:,} balance transactions, {result.disputes:,} disputes in "
+        f"{seconds:.2f} s wall, {result.cpu_seconds:.2f} s CPU ({result.requests:,} requests) "
+        f"-> {result.orders / seconds:,.0f} orders/s"
     )
 
 
@@ -118,7 +125,7 @@ def generate_shop(orders: int, seed: int) -> Any:
     return data
 
 
-def in_process(orders: int, seed: int, baseline: bool) -> None:
+def in_process(orders: int, seed: int, baseline: bool, runs: int) -> None:
     from workbench.sandbox.shopify_emulator import ShopifyEmulator, create_app
     from workbench.sandbox.transport import SyncASGITransport
     from workbench.shopify.client import ShopifyClient, TokenProvider
@@ -136,13 +143,15 @@ def in_process(orders: int, seed: int, baseline: bool) -> None:
         )
 
     try:
-        before = rss_mb()
-        result, seconds, peak = timed_sync(client, bulk=None)
-        print(describe("in-process", result, seconds))
-        print(
-            f"  RSS before the sync {before:,.0f} MB, peak during it {peak:,.0f} MB "
-            f"(+{peak - before:,.0f} MB); process peak {peak_mb():,.0f} MB (generator included)"
-        )
+        for _ in range(runs):
+            before = rss_mb()
+            result, seconds, peak = timed_sync(client, bulk=None)
+            print(describe("in-process", result, seconds))
+            print(
+                f"  RSS before the sync {before:,.0f} MB, peak during it {peak:,.0f} MB "
+                f"(+{peak - before:,.0f} MB); process peak {peak_mb():,.0f} MB "
+                "(generator included)"
+            )
         if baseline:
             paged, paged_seconds, _ = timed_sync(client, bulk=False)
             print(describe("in-process baseline", paged, paged_seconds))
@@ -170,7 +179,7 @@ def serve(orders: int, seed: int) -> None:
     server.run(sockets=[sock])
 
 
-def loopback(orders: int, seed: int, baseline: bool) -> None:
+def loopback(orders: int, seed: int, baseline: bool, runs: int) -> None:
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", "--orders", str(orders), "--seed", str(seed)],
         stdout=subprocess.PIPE,
@@ -189,14 +198,15 @@ def loopback(orders: int, seed: int, baseline: bool) -> None:
                 f"http://127.0.0.1:{port}", TokenProvider(token=token), api_version="2026-10"
             )
 
-        before = rss_mb()
-        result, seconds, peak = timed_sync(client, bulk=None)
-        print(describe("loopback", result, seconds))
-        print(
-            f"  syncing process: RSS before {before:,.0f} MB, peak during the sync {peak:,.0f} MB, "
-            f"process peak (ru_maxrss) {peak_mb():,.0f} MB; the shop and the emulator live in "
-            "the child process"
-        )
+        for _ in range(runs):
+            before = rss_mb()
+            result, seconds, peak = timed_sync(client, bulk=None)
+            print(describe("loopback", result, seconds))
+            print(
+                f"  syncing process: RSS before {before:,.0f} MB, peak during the sync "
+                f"{peak:,.0f} MB, process peak (ru_maxrss) {peak_mb():,.0f} MB; the shop and "
+                "the emulator live in the child process"
+            )
         if baseline:
             paged, paged_seconds, _ = timed_sync(client, bulk=False)
             print(describe("loopback baseline", paged, paged_seconds))
@@ -212,15 +222,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mode", choices=["both", "inprocess", "loopback"], default="both")
     parser.add_argument("--baseline", action="store_true", help="also time the paged sync")
+    parser.add_argument("--runs", type=int, default=1, help="syncs per placement")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.orders, args.seed)
         return
     if args.mode in {"both", "loopback"}:
-        loopback(args.orders, args.seed, args.baseline)
+        loopback(args.orders, args.seed, args.baseline, args.runs)
     if args.mode in {"both", "inprocess"}:
-        in_process(args.orders, args.seed, args.baseline)
+        in_process(args.orders, args.seed, args.baseline, args.runs)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,7 @@ from workbench.domain.proposals import ProposalState
 
 
 @pytest.fixture
-def cli_books(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Books, Served]]:
+def cli_books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Books, Served]]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     books = make_books(url, orders=40, seed=17)
     served = serve_qbo(books.sandbox.qbo)

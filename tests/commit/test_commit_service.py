@@ -170,9 +170,7 @@ def test_an_unknown_outcome_is_looked_up_before_anything_is_sent_again(books: Bo
 class DiesAfterSending(QboClient):
     """The process dies (KeyboardInterrupt stands in for kill) once a batch reached QBO."""
 
-    def batch(
-        self, items: Any, *, request_id: str | None = None
-    ) -> dict[str, BatchItemResult]:
+    def batch(self, items: Any, *, request_id: str | None = None) -> dict[str, BatchItemResult]:
         super().batch(items, request_id=request_id)
         raise KeyboardInterrupt
 
@@ -188,9 +186,7 @@ def test_a_crash_after_sending_is_resolved_on_the_next_commit(books: Books) -> N
     with dying, pytest.raises(KeyboardInterrupt):
         commit(books.store, dying, reviewer="ada", batch_size=4)
     with books.store.session() as session:
-        sending = list(
-            session.scalars(select(OutboxRow).where(col(OutboxRow.state) == "sending"))
-        )
+        sending = list(session.scalars(select(OutboxRow).where(col(OutboxRow.state) == "sending")))
         interrupted = list(
             session.scalars(
                 select(CommitBatchRow).where(col(CommitBatchRow.state) == "interrupted")
@@ -264,7 +260,6 @@ def test_a_second_commit_on_the_same_sqlite_database_is_refused(books: Books) ->
 def test_batch_size_above_thirty_is_refused(books: Books) -> None:
     with quick_client(books) as client, pytest.raises(Exception, match="1 to 30"):
         commit(books.store, client, reviewer="ada", batch_size=31)
-
 
 
 def test_a_customer_quickbooks_lacks_is_created_once_and_used(books: Books) -> None:

@@ -201,3 +201,19 @@ def test_throttling_is_waited_out(data: Any, store: Store) -> None:
         h.close()
     assert result.orders == len(data.store.orders)
     assert h.sleeps, "a 1,000-point bucket cannot serve the whole shop without waiting"
+
+
+def test_rare_collections_restores_the_threshold_after_overlapping_use() -> None:
+    import gc
+
+    from workbench.services.shopify_sync import rare_collections
+
+    before = gc.get_threshold()
+    outer = rare_collections()
+    outer.__enter__()
+    assert gc.get_threshold()[0] >= 100_000
+    with pytest.raises(RuntimeError), rare_collections():
+        raise RuntimeError("a failed import in another worker")
+    assert gc.get_threshold()[0] >= 100_000  # the sync still running keeps it raised
+    outer.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -13,6 +13,7 @@ import pytest
 from workbench.shopify.normalize import (
     NormalizeError,
     balance_transaction_from_graphql,
+    dispute_from_graphql,
     items,
     order_from_graphql,
     payout_from_graphql,
@@ -95,3 +96,54 @@ def test_connection_shapes_read_alike() -> None:
     node = {"id": "a"}
     assert items({"edges": [{"node": node}]}) == items({"nodes": [node]}) == items([node])
     assert items(None) == []
+
+
+def test_disputes_example(shared_fixtures: Path) -> None:
+    """Shopify's published disputes parse whole: every node, exact amounts, both date forms."""
+    data = load(shared_fixtures, "disputes_graphql_docs_example.json")
+    nodes = items(data["shopifyPaymentsAccount"]["disputes"])
+    disputes = [dispute_from_graphql(n, NEW_YORK) for n in nodes]
+    assert len(disputes) == len(nodes) == 10
+    for node, dispute in zip(nodes, disputes, strict=True):
+        assert dispute.id == node["id"]
+        assert dispute.legacy_id == node["id"].rsplit("/", 1)[-1]
+        assert (dispute.type, dispute.status) == (node["type"], node["status"])
+        assert dispute.amount == Decimal(node["amount"]["amount"])
+        assert dispute.currency == node["amount"]["currencyCode"]
+        assert dispute.reason == node["reasonDetails"]["reason"]
+        assert dispute.network_reason_code == node["reasonDetails"]["networkReasonCode"]
+        assert dispute.initiated_at.tzinfo is not None
+        assert (dispute.evidence_due_by is None) == (node["evidenceDueBy"] is None)
+        assert (dispute.evidence_sent_on is None) == (node["evidenceSentOn"] is None)
+        assert dispute.order_id is None  # the example selects no order
+    first = disputes[0]
+    # "2013-07-03T19:00:00-04:00" is July 3rd in New York; initiated at midnight UTC on May 4th
+    # is still May 3rd there.
+    assert first.evidence_due_by == date(2013, 7, 3)
+    assert first.evidence_sent_on == date(2013, 7, 4)
+    assert first.local_date == date(2013, 5, 3)
+    assert first.amount == Decimal("100.0") and first.status == "WON"
+
+
+def test_a_dispute_with_plain_dates_and_an_order() -> None:
+    node = {
+        "id": "gid://shopify/ShopifyPaymentsDispute/7",
+        "legacyResourceId": "7",
+        "type": "INQUIRY",
+        "status": "UNDER_REVIEW",
+        "amount": {"amount": "12.34", "currencyCode": "CAD"},
+        "reasonDetails": {"reason": "PRODUCT_NOT_RECEIVED", "networkReasonCode": None},
+        "initiatedAt": "2026-11-01T03:00:00Z",
+        "evidenceDueBy": "2026-11-15",
+        "evidenceSentOn": None,
+        "finalizedOn": "2026-11-30",
+        "order": {"id": "gid://shopify/Order/1", "name": "#1001"},
+    }
+    dispute = dispute_from_graphql(node, NEW_YORK)
+    assert dispute.local_date == date(2026, 10, 31)
+    assert dispute.evidence_due_by == date(2026, 11, 15)
+    assert dispute.finalized_on == date(2026, 11, 30)
+    assert dispute.network_reason_code is None
+    assert (dispute.order_id, dispute.order_name) == ("gid://shopify/Order/1", "#1001")
+    with pytest.raises(NormalizeError, match="initiatedAt"):
+        dispute_from_graphql({**node, "initiatedAt": None}, NEW_YORK)

@@ -227,3 +227,26 @@ class Payout:
     currency: str
     transaction_type: str
     summary: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A Shopify Payments chargeback or inquiry. Its money moves as balance transactions
+    (DISPUTE_WITHDRAWAL, CHARGEBACK_FEE, DISPUTE_REVERSAL); this record says why and how the
+    case stands, which is what a bookkeeper needs to explain those lines."""
+
+    id: str
+    legacy_id: str
+    type: str  # CHARGEBACK | INQUIRY
+    status: str  # NEEDS_RESPONSE, UNDER_REVIEW, CHARGE_REFUNDED, ACCEPTED, WON, LOST, PREVENTED
+    amount: Decimal
+    currency: str
+    initiated_at: datetime
+    local_date: date
+    reason: str | None = None
+    network_reason_code: str | None = None
+    evidence_due_by: date | None = None
+    evidence_sent_on: date | None = None
+    finalized_on: date | None = None
+    order_id: str | None = None
+    order_name: str | None = None

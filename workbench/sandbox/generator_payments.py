@@ -83,6 +83,9 @@ def _disputes(
         number = ids.number("ShopifyPaymentsDispute")
         closes = initiated + rng.randint(8 * DAY, 12 * DAY)
         status = ("LOST", "UNDER_REVIEW", "WON")[k % 3] if closes <= end_ts else "UNDER_REVIEW"
+        evidence = initiated + 2 * DAY
+        if status == "UNDER_REVIEW" and evidence > end_ts:
+            status = "NEEDS_RESPONSE"  # opened too recently for the evidence to have gone out
         ref = _order_ref(charge.order)
         for offset, kind, amount in (
             (0, "DISPUTE_WITHDRAWAL", -charge.amount),
@@ -114,7 +117,9 @@ def _disputes(
                 "reasonDetails": {"reason": "FRAUDULENT", "networkReasonCode": "10.4"},
                 "initiatedAt": utc_str(initiated),
                 "evidenceDueBy": utc_str(initiated + 14 * DAY),
-                "evidenceSentOn": utc_str(initiated + 2 * DAY) if status != "LOST" else None,
+                "evidenceSentOn": (
+                    utc_str(evidence) if status not in {"LOST", "NEEDS_RESPONSE"} else None
+                ),
                 "finalizedOn": local_date(closes).isoformat() if status != "UNDER_REVIEW" else None,
                 "order": ref,
             }

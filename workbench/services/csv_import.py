@@ -8,7 +8,8 @@ importing the same file twice writes nothing and says so.
 The API is the richer source (real transactions, fees, refund lines, variant ids), so an order
 that came from the API (origin ``api`` or ``bulk``) is never overwritten by a CSV row; a
 payments row that matches an API-synced balance transaction is skipped, and an earlier CSV copy
-of it is removed, so the two sources never count the same money twice.
+of it is removed, so the two sources never count the same money twice. The other way round
+(CSV first, API later) the sync does the same: see ``shopify_sync``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import delete, null, select
 from sqlmodel import Session, col
 
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
+from workbench.services.shopify_sync import rare_collections
 from workbench.shopify import csv_orders, csv_payments
 from workbench.shopify.csv_common import CsvFormatError, Header, Issue, count_lines, open_rows
 from workbench.shopify.csv_orders import OrdersReader, ParsedOrder
@@ -155,7 +157,7 @@ def import_orders(
     facts = _shop_facts(store)
     header, rows, handle = open_rows(path, csv_orders.EXPECTED)
     report = ImportReport("orders", path.name)
-    with handle:
+    with handle, rare_collections():
         _require(header, path, csv_orders.REQUIRED, csv_orders.EXPECTED)
         reader = OrdersReader(
             header, file=path.name, tz=facts.tz, currency=facts.currency,
@@ -220,7 +222,7 @@ def import_payments(
     facts = _shop_facts(store)
     header, rows, handle = open_rows(path, csv_payments.EXPECTED)
     report = ImportReport("payments", path.name)
-    with handle:
+    with handle, rare_collections():
         _require(header, path, csv_payments.REQUIRED, csv_payments.EXPECTED)
         reader = PaymentsReader(header, file=path.name, tz=facts.tz, currency=facts.currency)
         api = _api_balance_keys(store)

@@ -86,9 +86,17 @@ def batches(store: Store, *, limit: int | None = None) -> list[BatchSummary]:
             query = query.limit(limit)
         return [
             BatchSummary(
-                b.id, b.reviewer, b.started_at, b.finished_at, b.state, b.posted, b.failed,
-                b.skipped, b.total, b.undone_at,
-            )  # fmt: skip
+                b.id,
+                b.reviewer,
+                b.started_at,
+                b.finished_at,
+                b.state,
+                b.posted,
+                b.failed,
+                b.skipped,
+                b.total,
+                b.undone_at,
+            )
             for b in session.scalars(query)
         ]
 
@@ -108,9 +116,14 @@ def entries(store: Store, batch_id: str) -> list[BatchEntry]:
     with store.session() as session:
         return [
             BatchEntry(
-                r.proposal_key, r.part, r.entity_type, r.state, r.qbo_id, r.amount,
+                r.proposal_key,
+                r.part,
+                r.entity_type,
+                r.state,
+                r.qbo_id,
+                r.amount,
                 _message(r.undo_fault) or _message(r.fault),
-            )  # fmt: skip
+            )
             for r in outbox_repo.batch_rows(session, batch_id)
         ]
 

@@ -45,6 +45,7 @@ def status(store: Store) -> dict[str, Any]:
         "payouts": counts.payouts,
         "balance_transactions": counts.balance_transactions,
         "unknown_balance_types": counts.unknown_balance_types,
+        "disputes": counts.disputes,
         "awaiting_review": max(awaiting - decided, 0),
         **by_state,
         "unmatched_skus": unmatched,

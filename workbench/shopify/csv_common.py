@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from workbench.errors import WorkbenchError
 ZERO = Decimal(0)
 _AMOUNT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _SPACES = re.compile(r"\s+")
+_VALUE = itemgetter(1)
 # Notes and address cells can be long; the csv module's default limit (128 KiB) is only there
 # to stop a runaway unclosed quote, which we report by line anyway.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -160,14 +162,17 @@ def shape_problem(row: CsvRow, header: Header) -> str | None:
 
 def raw_cells(header: Header, cells: Sequence[str]) -> dict[str, str]:
     """The row as the merchant's file had it, minus empty cells (absent and empty are alike)."""
-    return {name: value for name, value in zip(header.names, cells, strict=False) if value}
+    return dict(filter(_VALUE, zip(header.names, cells, strict=False)))
+
+
+def _cells_text(cells: dict[str, str]) -> str:
+    # Keys are unique, so sorting the pairs sorts by name; "key\x1fvalue\x1e" per cell.
+    return "\x1e".join(map("\x1f".join, sorted(cells.items()))) + "\x1e" if cells else ""
 
 
 def fingerprint(parts: Iterable[dict[str, str]], *extra: str) -> str:
     """A short stable digest of row contents, independent of column order."""
-    text = "\x1d".join(
-        "".join(f"{key}\x1f{cells[key]}\x1e" for key in sorted(cells)) for cells in parts
-    )
+    text = "\x1d".join(map(_cells_text, parts))
     prefix = "\x1d".join(extra)
     return hashlib.blake2b(f"{prefix}\x1c{text}".encode(), digest_size=12).hexdigest()
 

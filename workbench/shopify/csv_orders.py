@@ -85,6 +85,13 @@ _LINE_COLUMNS = (
     "Lineitem quantity", "Lineitem price", "Lineitem discount", "Lineitem taxable",
     "Lineitem requires shipping", "Lineitem name", "Lineitem sku", "Vendor",
 )  # fmt: skip
+# Cells read from an order's first row, in the order ``_build`` unpacks them.
+_FIRST_ROW = (
+    "Id", "Financial Status", "Created at", "Paid at", "Cancelled at", "Fulfilled at",
+    "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Amount", "Refunded Amount",
+    "Outstanding Balance", "Payment Method", "Shipping Method", "Source", "Billing Name",
+    "Shipping Name", "Email", "Tags",
+)  # fmt: skip
 # Cells filled on an order's first row only: any of them set means a new order starts.
 _ORDER_LEVEL = ("Id", "Financial Status", "Total", "Currency")
 _DIGITS = re.compile(r"\d+")
@@ -133,6 +140,7 @@ class OrdersReader:
         # itemgetters pull a row's cells in one C call: this loop runs once per row.
         self._order_level = itemgetter(*(at[name] for name in _ORDER_LEVEL))
         self._line_cells = itemgetter(*(at[name] for name in _LINE_COLUMNS))
+        self._first_row = itemgetter(*(at[name] for name in _FIRST_ROW))
         self._tax_cells = itemgetter(
             *(at[f"Tax {n} {part}"] for n in range(1, 6) for part in ("Name", "Value"))
         )
@@ -205,42 +213,44 @@ class OrdersReader:
 
     # Building ----------------------------------------------------------------------------
 
-    def _cell(self, cells: list[str], name: str) -> str:
-        return cells[self._at[name]]
-
     def _build(self, group: _Group) -> ParsedOrder:
         first = group.rows[0].cells
-        cell = self._cell
         tz = self.tz
-        legacy = cell(first, "Id").strip()
+        (
+            legacy, status, created_at, paid_at_cell, cancelled_at, fulfilled_at, currency,
+            subtotal_cell, shipping_cell, taxes_cell, total_cell, discount_cell, refunded_cell,
+            outstanding_cell, payment_method, shipping_method, source, billing_name,
+            shipping_name, email, tags,
+        ) = self._first_row(first)  # fmt: skip
+        legacy = legacy.strip()
         if not legacy.isdigit() or not legacy.isascii():
             raise CellError(f"Id {legacy!r} is not a Shopify order id (digits)")
         order_id = f"gid://shopify/Order/{legacy}"
-        status = cell(first, "Financial Status").strip().lower() or None
+        status = status.strip().lower() or None
         if status is not None and status not in rules.FINANCIAL_STATUSES:
             known = ", ".join(sorted(rules.FINANCIAL_STATUSES))
             raise CellError(f"Financial Status {status!r} is unknown (expected one of {known})")
-        created = instant(cell(first, "Created at"), "Created at", tz)
-        paid_at = optional_instant(cell(first, "Paid at"), "Paid at", tz)
-        cancelled = optional_instant(cell(first, "Cancelled at"), "Cancelled at", tz)
-        fulfilled = optional_instant(cell(first, "Fulfilled at"), "Fulfilled at", tz)
+        created = instant(created_at, "Created at", tz)
+        paid_at = optional_instant(paid_at_cell, "Paid at", tz)
+        cancelled = optional_instant(cancelled_at, "Cancelled at", tz)
+        fulfilled = optional_instant(fulfilled_at, "Fulfilled at", tz)
         last_known = max(m for m in (created, paid_at, cancelled, fulfilled) if m is not None)
-        currency = cell(first, "Currency").strip() or self.currency
+        currency = currency.strip() or self.currency
         if not currency:
             raise CellError("Currency is empty and no shop currency is known")
-        subtotal = amount(cell(first, "Subtotal"), "Subtotal")
-        shipping = amount(cell(first, "Shipping"), "Shipping")
-        taxes = amount(cell(first, "Taxes"), "Taxes")
-        total = amount(cell(first, "Total"), "Total")
-        discounts = amount_or_zero(cell(first, "Discount Amount"), "Discount Amount")
-        refunded = amount_or_zero(cell(first, "Refunded Amount"), "Refunded Amount")
-        outstanding = optional_amount(cell(first, "Outstanding Balance"), "Outstanding Balance")
-        methods = cell(first, "Payment Method").split(" + ")
+        subtotal = amount(subtotal_cell, "Subtotal")
+        shipping = amount(shipping_cell, "Shipping")
+        taxes = amount(taxes_cell, "Taxes")
+        total = amount(total_cell, "Total")
+        discounts = amount_or_zero(discount_cell, "Discount Amount")
+        refunded = amount_or_zero(refunded_cell, "Refunded Amount")
+        outstanding = optional_amount(outstanding_cell, "Outstanding Balance")
+        methods = payment_method.split(" + ")
         gateways = tuple(rules.gateway_name(g) for g in methods if g.strip())
         test = bool(gateways) and all(g == rules.TEST_GATEWAY for g in gateways)
         gateway = " + ".join(gateways) or "manual"
         lines = tuple(self._line(r, legacy, order_id, k) for k, r in enumerate(group.rows))
-        shipping_method = cell(first, "Shipping Method").strip()
+        shipping_method = shipping_method.strip()
         shipping_lines: tuple[ShippingLine, ...] = ()
         if shipping or shipping_method:
             shipping_lines = (
@@ -284,11 +294,9 @@ class OrdersReader:
             test=test,
             cancelled_at=utc(cancelled) if cancelled else None,
             financial_status=status.upper() if status else None,
-            source_name=cell(first, "Source").strip() or None,
-            customer_name=(
-                cell(first, "Billing Name").strip() or cell(first, "Shipping Name").strip() or None
-            ),
-            email=cell(first, "Email").strip() or None,
+            source_name=source.strip() or None,
+            customer_name=(billing_name.strip() or shipping_name.strip() or None),
+            email=email.strip() or None,
             subtotal=subtotal,
             total_discounts=discounts,
             total_shipping=shipping,
@@ -305,7 +313,7 @@ class OrdersReader:
             tax_lines=self._tax_lines(first),
             transactions=transactions,
             refunds=refunds,
-            tags=tuple(t.strip() for t in cell(first, "Tags").split(",") if t.strip()),
+            tags=tuple(t.strip() for t in tags.split(",") if t.strip()),
         )
         return ParsedOrder(order, raw, digest, group.rows[0].line, len(group.rows))
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from workbench.domain.money import to_decimal
 from workbench.domain.records import (
     BalanceTransaction,
+    Dispute,
     LineItem,
     Order,
     Payout,
@@ -51,7 +52,7 @@ def items(value: Any) -> list[Any]:
 def instant(value: str | None) -> datetime | None:
     if value is None:
         return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(value)  # reads a trailing "Z" since Python 3.11
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -66,26 +67,57 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
 
+# An order repeats the same few amounts ("0.0", a price, its tax) across a dozen MoneyBags, and
+# a shop repeats them across orders; Decimals are immutable, so each spelling is read once.
+_AMOUNTS: dict[str, Decimal] = {}
+_RATES: dict[float, Decimal] = {}
+_CACHE_LIMIT = 50_000
+
+
+def amount(value: Any) -> Decimal:
+    """A money amount as Shopify spells it (a decimal string); anything else is checked by
+    ``to_decimal``, which refuses floats and garbage."""
+    if type(value) is not str:
+        return to_decimal(value)
+    found = _AMOUNTS.get(value)
+    if found is None:
+        found = to_decimal(value)
+        if len(_AMOUNTS) < _CACHE_LIMIT:
+            _AMOUNTS[value] = found
+    return found
+
+
+def _rate(value: Any) -> Decimal:
+    """A tax rate, a JSON number (a float once decoded): exact through its shortest repr."""
+    if type(value) is not float or not value:
+        return Decimal(str(value or 0))
+    found = _RATES.get(value)
+    if found is None:
+        found = Decimal(str(value))
+        if len(_RATES) < _CACHE_LIMIT:
+            _RATES[value] = found
+    return found
+
+
 def money_v2(value: JSON | None) -> Decimal:
     if not value:
         return ZERO
-    return to_decimal(value["amount"])
+    return amount(value["amount"])
 
 
 def shop_money(value: JSON | None) -> Decimal:
     """Amount of a MoneyBag in the shop currency (a MoneyV2 is accepted too)."""
     if not value:
         return ZERO
-    if "shopMoney" in value:
-        return money_v2(value["shopMoney"])
-    return money_v2(value)
+    money = value.get("shopMoney", value)
+    return amount(money["amount"]) if money else ZERO
 
 
 def tax_lines(values: Any) -> tuple[TaxLine, ...]:
     return tuple(
         TaxLine(
             title=str(t.get("title") or "Tax"),
-            rate=Decimal(str(t.get("rate") or 0)),
+            rate=_rate(t.get("rate")),
             amount=shop_money(t.get("priceSet")),
         )
         for t in items(values)
@@ -319,6 +351,42 @@ def balance_transaction_from_graphql(node: JSON, tz: ZoneInfo) -> BalanceTransac
         order_id=order.get("id"),
         order_name=order.get("name"),
         adjustment_reason=node.get("adjustmentReason"),
+    )
+
+
+def _day(value: str | None, tz: ZoneInfo) -> date | None:
+    """A dispute's deadline or finalisation: the schema says Date, Shopify's own example sends
+    a DateTime with an offset; either becomes the shop's calendar day."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    moment = instant(value)
+    assert moment is not None
+    return local_date(moment, tz)
+
+
+def dispute_from_graphql(node: JSON, tz: ZoneInfo) -> Dispute:
+    initiated = required_instant(node.get("initiatedAt"), f"dispute {node.get('id')} initiatedAt")
+    amount_bag = node.get("amount") or {}
+    reason = node.get("reasonDetails") or {}
+    order = node.get("order") or {}
+    return Dispute(
+        id=node["id"],
+        legacy_id=str(node.get("legacyResourceId") or node["id"].rsplit("/", 1)[-1]),
+        type=str(node.get("type") or "UNKNOWN"),
+        status=str(node.get("status") or "UNKNOWN"),
+        amount=money_v2(amount_bag),
+        currency=str(amount_bag.get("currencyCode") or ""),
+        initiated_at=initiated,
+        local_date=local_date(initiated, tz),
+        reason=reason.get("reason"),
+        network_reason_code=_str_or_none(reason.get("networkReasonCode")),
+        evidence_due_by=_day(node.get("evidenceDueBy"), tz),
+        evidence_sent_on=_day(node.get("evidenceSentOn"), tz),
+        finalized_on=_day(node.get("finalizedOn"), tz),
+        order_id=order.get("id"),
+        order_name=order.get("name"),
     )
 
 

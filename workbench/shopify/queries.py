@@ -165,6 +165,23 @@ query BalanceTransactions($first: Int!, $after: String, $query: String) {{
 }}
 """
 
+# Disputes change status for weeks after they open (UNDER_REVIEW → WON or LOST), and a shop has
+# few of them, so every sync reads them all, newest first, as Shopify lists them.
+DISPUTES_QUERY = f"""
+query Disputes($first: Int!, $after: String) {{
+  shopifyPaymentsAccount {{
+    disputes(first: $first, after: $after) {{
+      {PAGE_INFO}
+      nodes {{
+        id legacyResourceId type status initiatedAt evidenceDueBy evidenceSentOn finalizedOn
+        amount {{ {MONEY_V2} }}
+        reasonDetails {{ reason networkReasonCode }}
+        order {{ id name }}
+      }}
+    }}
+  }}
+}}
+"""
 
 # --- bulk operations (reference/shopify.md §6) ---------------------------------------------------
 #

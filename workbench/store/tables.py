@@ -169,6 +169,29 @@ class BalanceTransactionRow(SQLModel, table=True):
     raw: dict[str, Any] = raw_json()
 
 
+class DisputeRow(SQLModel, table=True):
+    """A Shopify Payments dispute; its money is in the balance transactions that name it."""
+
+    __tablename__ = "shopify_dispute"
+
+    id: str = Field(primary_key=True)
+    legacy_id: str = Field(index=True)
+    type: str
+    status: str = Field(index=True)
+    amount: Decimal = money()
+    currency: str
+    initiated_at: datetime = instant()
+    local_date: date
+    reason: str | None = None
+    network_reason_code: str | None = None
+    evidence_due_by: date | None = None
+    evidence_sent_on: date | None = None
+    finalized_on: date | None = None
+    order_id: str | None = Field(default=None, index=True)
+    order_name: str | None = None
+    raw: dict[str, Any] = raw_json()
+
+
 # QuickBooks reference cache -----------------------------------------------------------------
 
 
@@ -330,9 +353,7 @@ class OutboxRow(SQLModel, table=True):
     qbo_id: str | None = None
     sync_token: str | None = None
     fault: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    undo_fault: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
-    )
+    undo_fault: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     attempts: int = 0
     claimed_by: str | None = None
     claimed_at: datetime | None = instant(nullable=True)
