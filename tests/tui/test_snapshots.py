@@ -44,3 +44,17 @@ def test_help(snap_compare: Any, small_store: Store) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=help_open)
+
+
+def test_review_screen_filtered(snap_compare: Any, small_store: Store) -> None:
+    """A filter in force (shown above the list, counted in the header) and one row selected."""
+    app = WorkbenchApp(Workspace(small_store))
+
+    async def filtered(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"kind:order state:pending", "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=filtered)

@@ -138,6 +138,7 @@ def register(group: click.Group) -> None:
         proposal_cmds,
         qbo_cmds,
         review_cmds,
+        screenshot_cmds,
         sync_cmds,
     )
 
@@ -151,3 +152,4 @@ def register(group: click.Group) -> None:
     commit_cmds.register(group)
     import_cmds.register(group)
     qbo_cmds.register(group)
+    screenshot_cmds.register(group)

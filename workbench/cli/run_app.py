@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def run_configured_app() -> None:
     from workbench.services.profile import full_sync_runner, qbo_client_factory
+    from workbench.services.settings_edit import SettingsEditor
     from workbench.services.workspace import Workspace
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
@@ -24,9 +25,14 @@ def run_configured_app() -> None:
     store = open_store(settings.database_url)
     try:
         workspace = Workspace(
-            store, sync=full_sync_runner(settings, store), qbo=qbo_client_factory(settings)
-        )
-        WorkbenchApp(workspace, sync_on_start=workspace.is_empty(), user=settings.user).run()
+            store, sync=full_sync_runner(settings, store), qbo=qbo_client_factory(settings),
+            settings=settings,
+        )  # fmt: skip
+        first_run = SettingsEditor().needs_setup()
+        WorkbenchApp(
+            workspace, sync_on_start=workspace.is_empty() and not first_run, user=settings.user,
+            first_run=first_run,
+        ).run()  # fmt: skip
     finally:
         store.close()
 

@@ -13,10 +13,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import select
 from sqlmodel import col
 
 from workbench.domain.proposals import SourceType, proposal_key
+from workbench.services.review_filter import ReviewFilter, SortOrder
+from workbench.services.review_view import (
+    count_statement,
+    keys_statement,
+    orders_named_statement,
+    proposal_keys_statement,
+)
 from workbench.store.engine import Store
 from workbench.store.tables import (
     BalanceTransactionRow,
@@ -98,72 +105,59 @@ def _entry(row: ProposalRow) -> ProposedEntry:
     )  # fmt: skip
 
 
-def _orders_keys() -> Any:
-    o = OrderRow.__table__.c  # type: ignore[attr-defined]
-    proposable = and_(o.test.is_(False), or_(o.cancelled_at.is_(None), o.total_received != 0))
-    return select(
-        o.local_date.label("d"),
-        o.processed_at.label("t"),
-        literal(ORDER, String).label("k"),
-        o.id.label("i"),
-    ).where(proposable)
-
-
-def _refund_keys() -> Any:
-    r = RefundRow.__table__.c  # type: ignore[attr-defined]
-    o = OrderRow.__table__.c  # type: ignore[attr-defined]
-    return (
-        select(
-            r.local_date.label("d"),
-            r.created_at.label("t"),
-            literal(REFUND, String).label("k"),
-            r.id.label("i"),
-        )
-        .join_from(RefundRow.__table__, OrderRow.__table__, r.order_id == o.id)  # type: ignore[attr-defined]
-        .where(o.test.is_(False))
-    )
-
-
-def _payout_keys() -> Any:
-    p = PayoutRow.__table__.c  # type: ignore[attr-defined]
-    return select(
-        p.local_date.label("d"),
-        p.issued_at.label("t"),
-        literal(PAYOUT, String).label("k"),
-        p.id.label("i"),
-    )
-
-
-def _review_union() -> Any:
-    return union_all(_orders_keys(), _refund_keys(), _payout_keys()).subquery()
-
-
 def count_reviewable(store: Store) -> int:
     """How many records the review queue holds, counted in SQL without loading their keys."""
     with store.session() as session:
-        return int(session.scalar(select(func.count()).select_from(_review_union())) or 0)
+        return int(session.scalar(count_statement(ReviewFilter())) or 0)
 
 
 class ReviewQueue:
-    """Ordered keys of everything to review (newest first), with row look-ups by window."""
+    """Ordered keys of everything in view (newest first unless sorted otherwise), with row
+    look-ups by window. ``view`` and ``sort`` take effect at the next :meth:`reload`."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self.keys: list[tuple[str, str]] = []
+        self.view = ReviewFilter()
+        self.sort = SortOrder.NEWEST
+        self._positions: dict[tuple[str, str], int] | None = None
 
     def reload(self) -> int:
-        union = _review_union()
-        # Newest first by the shop-local day, then by the instant within it; the id only
-        # breaks exact ties, so the order is total and stable between reloads.
-        statement = select(union.c.k, union.c.i).order_by(
-            union.c.d.desc(), union.c.t.desc(), union.c.k, union.c.i.desc()
-        )
+        statement = keys_statement(self.view, self.sort)
         with self._store.session() as session:
-            self.keys = [(k, i) for k, i in session.execute(statement)]
-        return len(self.keys)
+            keys = [(k, i) for k, i in session.execute(statement)]
+        # One assignment: a reader on another thread sees the old list or the new, never half.
+        self.keys, self._positions = keys, None
+        return len(keys)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def total(self) -> int:
+        """Everything to review, whatever the filter."""
+        return count_reviewable(self._store)
+
+    def position(self, kind: str, record_id: str) -> int | None:
+        """Where a record sits in the current view (None when the filter hides it)."""
+        positions = self._positions
+        if positions is None:
+            positions = {key: n for n, key in enumerate(self.keys)}
+            self._positions = positions
+        return positions.get((kind, record_id))
+
+    def proposal_keys(self) -> list[str]:
+        """The proposal key of every record in view that has one, read in SQL."""
+        with self._store.session() as session:
+            return list(session.scalars(proposal_keys_statement(self.view)))
+
+    def proposal_keys_query(self) -> Any:
+        """The same, as a SQL query to use inside another statement."""
+        return proposal_keys_statement(self.view)
+
+    def find_orders(self, text: str, limit: int = 10) -> list[tuple[str, str]]:
+        """(order id, name) of reviewable orders whose name holds ``text``."""
+        with self._store.session() as session:
+            return [(i, n) for i, n in session.execute(orders_named_statement(text, limit))]
 
     def rows(self, start: int, stop: int) -> list[ActivityRow]:
         window = self.keys[max(start, 0) : max(stop, 0)]

@@ -147,3 +147,13 @@ def _sales_income(session: Session) -> str:
     if best is None:
         raise WorkbenchError("no active Income account in QuickBooks: pass --income-account")
     return best[1]
+
+
+def delete_alias(session: Session, key: str, *, reviewer: str) -> None:
+    """Forget a learned alias: the product goes back to the matcher (and maybe to the queue)."""
+    row = session.get(ItemAliasRow, key)
+    if row is None:
+        raise WorkbenchError(f"no learned mapping for {key!r}: see `workbench mappings list`")
+    before = {"item_id": row.item_id, "item_name": row.item_name, "origin": row.origin}
+    session.delete(row)
+    audit.record(session, actor=reviewer, action="delete_alias", subject=key, before=before)

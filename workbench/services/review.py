@@ -3,11 +3,14 @@ recorded with the reviewer and time, and written to the audit log with before an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from workbench.domain.proposals import ProposalState
@@ -16,6 +19,8 @@ from workbench.store.engine import Store
 from workbench.store.tables import ProposalRow, ReviewDecisionRow
 
 OPEN = {ProposalState.PENDING, ProposalState.NEEDS_ATTENTION}
+# Keys per IN (...) list: well under every database's limit on bound parameters.
+CHUNK = 1_000
 
 
 @dataclass
@@ -97,3 +102,83 @@ def approve_clean(store: Store, *, reviewer: str) -> DecisionReport:
             select(ProposalRow).where(col(ProposalRow.state) == ProposalState.PENDING.value)
         ) if is_clean(r)]  # fmt: skip
         return decide_rows(session, rows, "approve", reviewer)
+
+
+@dataclass(frozen=True)
+class CleanSummary:
+    """What "approve every clean row in view" would approve, for its confirmation."""
+
+    keys: list[str]
+    totals: dict[str, Decimal]  # by currency
+
+    @property
+    def count(self) -> int:
+        return len(self.keys)
+
+
+def _chunks(keys: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), CHUNK):
+        yield list(keys[start : start + CHUNK])
+
+
+def _clean_rows(session: Session, keys: Sequence[str]) -> Iterator[ProposalRow]:
+    """Clean proposals among ``keys``; SQL narrows to pending and tied out, Python checks the
+    rest. The body (the largest column) is never needed to decide, so it is not read."""
+    for chunk in _chunks(keys):
+        statement = (
+            select(ProposalRow)
+            .options(defer(ProposalRow.body))  # type: ignore[arg-type]
+            .where(col(ProposalRow.key).in_(chunk), *_MAYBE_CLEAN)
+        )
+        yield from (row for row in session.scalars(statement) if is_clean(row))
+
+
+_MAYBE_CLEAN = (
+    col(ProposalRow.state) == ProposalState.PENDING.value,
+    col(ProposalRow.tieout_ok).is_(True),
+)
+
+
+def _summarise(rows: Iterable[Any]) -> CleanSummary:
+    """(key, currency, total, flags, lines) rows → the clean ones, counted and totalled.
+    Plain columns, not ORM objects: at 100,000 rows building objects is most of the cost."""
+    found: list[str] = []
+    totals: dict[str, Decimal] = {}
+    for key, currency, total, flags, lines in rows:
+        if not flags and all(line.get("target") for line in lines):
+            found.append(key)
+            totals[currency] = totals.get(currency, Decimal(0)) + total
+    return CleanSummary(found, totals)
+
+
+_CLEAN_COLUMNS = (
+    col(ProposalRow.key), col(ProposalRow.currency), col(ProposalRow.total),
+    col(ProposalRow.flags), col(ProposalRow.lines),
+)  # fmt: skip
+
+
+def clean_among(store: Store, keys: Sequence[str]) -> CleanSummary:
+    """The clean proposals among ``keys``."""
+    with store.session() as session:
+        rows = (
+            row
+            for chunk in _chunks(keys)
+            for row in session.execute(
+                select(*_CLEAN_COLUMNS).where(col(ProposalRow.key).in_(chunk), *_MAYBE_CLEAN)
+            )
+        )
+        return _summarise(rows)
+
+
+def clean_where(store: Store, keys: Any) -> CleanSummary:
+    """The clean proposals whose key ``keys`` (a SQL query of keys, e.g. the filtered review
+    list's) selects: one statement, however many rows are in view."""
+    with store.session() as session:
+        statement = select(*_CLEAN_COLUMNS).where(col(ProposalRow.key).in_(keys), *_MAYBE_CLEAN)
+        return _summarise(session.execute(statement))
+
+
+def approve_clean_among(store: Store, keys: Sequence[str], *, reviewer: str) -> DecisionReport:
+    """Approve the proposals among ``keys`` that are still clean now (each re-checked)."""
+    with store.session() as session:
+        return decide_rows(session, list(_clean_rows(session, keys)), "approve", reviewer)

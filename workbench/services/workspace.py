@@ -5,22 +5,25 @@ The TUI talks only to this object (and the services it exposes), never to SQL or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from workbench.config import Settings
 from workbench.qbo.client import QboClient
-from workbench.services import review
+from workbench.services import line_mapping, review
 from workbench.services.activity import (
     ActivityDetail,
     ActivityRow,
     ReviewQueue,
     proposal_key_for,
 )
+from workbench.services.item_search import ItemChoice, Search, item_search
+from workbench.services.line_mapping import MappingReport, ProductLine
 from workbench.services.progress import ProgressCallback, ignore_progress
-from workbench.services.review import DecisionReport
+from workbench.services.review import CleanSummary, DecisionReport
 from workbench.services.sync_all import FullSyncResult
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
@@ -32,6 +35,7 @@ class Summary:
     company: str
     awaiting: int
     last_sync: str | None
+    in_view: int = 0
 
 
 class Workspace:
@@ -42,8 +46,12 @@ class Workspace:
         company_name: str | None = None,
         sync: Callable[[ProgressCallback], FullSyncResult] | None = None,
         qbo: Callable[[], QboClient] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.store = store
+        # How proposals are built (workflow, customer mode…) when a mapping made here rebuilds
+        # them; None builds them with the defaults, as `workbench propose` without a config.
+        self.settings = settings
         # Opens a client for the connected company (the caller closes it); None when
         # QuickBooks is not connected, so posting and item creation are unavailable.
         self.qbo = qbo
@@ -70,6 +78,48 @@ class Workspace:
         key = proposal_key_for(row.kind, row.id)
         return review.decide(self.store, [key], decision, reviewer=reviewer)
 
+    def decide_records(
+        self, records: Sequence[tuple[str, str]], decision: str, reviewer: str
+    ) -> DecisionReport:
+        """The same decision for several (kind, id) records: the selection."""
+        keys = [proposal_key_for(kind, record_id) for kind, record_id in records]
+        return review.decide(self.store, keys, decision, reviewer=reviewer)
+
+    def clean_in_view(self) -> CleanSummary:
+        """What `A` would approve: the clean proposals among the rows the filter shows."""
+        return review.clean_where(self.store, self.queue.proposal_keys_query())
+
+    def approve_clean(self, keys: Sequence[str], reviewer: str) -> DecisionReport:
+        """Approve those of ``keys`` still clean (the confirmation's list, re-checked)."""
+        return review.approve_clean_among(self.store, keys, reviewer=reviewer)
+
+    def product_lines(self, row: ActivityRow) -> list[ProductLine]:
+        """The product lines `m` can map: only orders carry them."""
+        return line_mapping.product_lines(self.store, row.id) if row.kind == "order" else []
+
+    def item_suggestions(self, product_key: str) -> list[ItemChoice]:
+        return line_mapping.suggestions_for(self.store, product_key)
+
+    def item_search(self) -> Search:
+        return item_search(self.store)
+
+    def map_product(
+        self,
+        product_key: str,
+        item_id: str,
+        reviewer: str,
+        progress: ProgressCallback = ignore_progress,
+    ) -> MappingReport:
+        """Map a product to an item and rebuild every proposal it affects (blocking)."""
+        return line_mapping.map_product(
+            self.store, product_key, item_id, reviewer=reviewer, settings=self.settings,
+            progress=progress,
+        )  # fmt: skip
+
+    def find_orders(self, text: str, limit: int = 10) -> list[tuple[str, str]]:
+        """(order id, name) of reviewable orders whose name holds ``text``: the palette's jump."""
+        return self.queue.find_orders(text, limit)
+
     def is_empty(self) -> bool:
         with self.store.session() as session:
             return session.scalars(select(ShopRow)).first() is None
@@ -90,6 +140,8 @@ class Workspace:
         return Summary(
             shop=shop.domain if shop else "no shop synced",
             company=company or self._company_name or "QuickBooks not connected",
-            awaiting=len(self.queue),
+            # Without a filter the view is everything: no need to count it again in SQL.
+            awaiting=self.queue.total() if self.queue.view.active else len(self.queue),
+            in_view=len(self.queue),
             last_sync=last.astimezone().strftime("%H:%M") if last else None,
         )

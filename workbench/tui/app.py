@@ -11,6 +11,7 @@ from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.main import MainScreen
+from workbench.tui.screens.settings import SettingsScreen
 
 
 class WorkbenchApp(App[None], ReportsWorkerFailures):
@@ -19,20 +20,55 @@ class WorkbenchApp(App[None], ReportsWorkerFailures):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("f2", "settings", "Settings", id="app.settings"),
     ]
 
     def __init__(
-        self, workspace: Workspace, *, sync_on_start: bool = False, user: str = "reviewer"
+        self,
+        workspace: Workspace,
+        *,
+        sync_on_start: bool = False,
+        user: str = "reviewer",
+        auto_sync_minutes: int | None = None,
+        first_run: bool = False,
     ) -> None:
         super().__init__()
+        self.first_run = first_run
         self.workspace = workspace
         self.sync_on_start = sync_on_start
         self.user = user
+        # None: the configured setting (WORKBENCH_AUTO_SYNC_MINUTES) when the workspace has
+        # settings, else off; 0 is always off.
+        if auto_sync_minutes is None:
+            settings = workspace.settings
+            auto_sync_minutes = settings.auto_sync_minutes if settings is not None else 0
+        self.auto_sync_minutes = auto_sync_minutes
 
     def on_mount(self) -> None:
         self.push_screen(
-            MainScreen(self.workspace, sync_on_start=self.sync_on_start, user=self.user)
-        )
+            MainScreen(
+                self.workspace, sync_on_start=self.sync_on_start, user=self.user,
+                auto_sync_minutes=self.auto_sync_minutes,
+            )
+        )  # fmt: skip
+        if self.first_run:
+            self.push_screen(SettingsScreen(first_run=True))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The demo runs on the sandbox: its settings screen would edit the real config file.
+        if action == "settings":
+            return self.workspace.settings is not None
+        return True
+
+    def action_settings(self) -> None:
+        if isinstance(self.screen, SettingsScreen) or self.workspace.settings is None:
+            return
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("Saved. Restart workbench to use the new settings.", timeout=8)
+
+        self.push_screen(SettingsScreen(), saved)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

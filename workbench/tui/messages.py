@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from workbench.services.activity import ActivityDetail
+from workbench.services.activity import ActivityDetail, ActivityRow
+from workbench.services.commit import Pending
+from workbench.services.item_search import ItemChoice
+from workbench.services.line_mapping import MappingReport, ProductLine
+from workbench.services.review import CleanSummary
 from workbench.services.workspace import Summary
 
 
@@ -47,3 +51,42 @@ class DecisionMade(Message):
         self.decision = decision
         self.changed = changed
         self.refused = refused
+
+
+class CleanCounted(Message):
+    """What `A` would approve in the current view, for its confirmation."""
+
+    def __init__(self, clean: CleanSummary) -> None:
+        super().__init__()
+        self.clean = clean
+
+
+class LinesLoaded(Message):
+    """The product lines of the row `m` was pressed on."""
+
+    def __init__(self, row: ActivityRow, lines: list[ProductLine]) -> None:
+        super().__init__()
+        self.row = row
+        self.lines = lines
+
+
+class SuggestionsLoaded(Message):
+    def __init__(self, line: ProductLine, suggestions: list[ItemChoice]) -> None:
+        super().__init__()
+        self.line = line
+        self.suggestions = suggestions
+
+
+class MappingDone(Message):
+    def __init__(self, line: ProductLine, report: MappingReport) -> None:
+        super().__init__()
+        self.line = line
+        self.report = report
+
+
+class CommitPending(Message):
+    """What `c` would post, read before the confirmation opens."""
+
+    def __init__(self, pending: Pending) -> None:
+        super().__init__()
+        self.pending = pending

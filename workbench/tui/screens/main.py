@@ -1,8 +1,14 @@
-"""The main screen: Shopify activity on the left, the selected record on the right."""
+"""The main screen: Shopify activity on the left, the selected record on the right, four more
+tabs behind `2`–`5`. Everything slow (queue reads, decisions, sync, mapping) runs in workers that
+post messages; only the handlers here change what is shown."""
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import ClassVar
 
 from textual import on, work
@@ -10,53 +16,105 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from workbench.domain.money import format_amount
 from workbench.services.activity import ActivityRow
+from workbench.services.commit import CommitReport, pending
+from workbench.services.line_mapping import ProductLine, unmapped_first
 from workbench.services.progress import Progress, SyncCancelled
-from workbench.services.workspace import Workspace
+from workbench.services.review_filter import ReviewFilter, SortOrder
+from workbench.services.workspace import Summary, Workspace
+from workbench.tui.commands import ReviewCommands
 from workbench.tui.failures import ReportsWorkerFailures
 from workbench.tui.messages import (
+    CleanCounted,
+    CommitPending,
     DecisionMade,
     DetailLoaded,
+    LinesLoaded,
+    MappingDone,
     QueueLoaded,
+    SuggestionsLoaded,
     SyncFinished,
     SyncProgressed,
 )
+from workbench.tui.screens.commit import CommitScreen
+from workbench.tui.screens.confirm import ConfirmScreen
+from workbench.tui.screens.line_chooser import LineChooser
 from workbench.tui.tabs.history import HistoryTab
 from workbench.tui.tabs.mappings import MappingsTab
 from workbench.tui.tabs.payouts import PayoutsTab
 from workbench.tui.tabs.skus import UnmatchedSkusTab
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
+from workbench.tui.widgets.filter_bar import FilterBar
+from workbench.tui.widgets.item_picker import ItemPicker
 
 RELOAD_EVERY = 0.5
 # Tab ids in key order: `1`–`5` switch to them.
 TABS = ("review", "payouts", "skus", "mappings", "history")
+TAB_NAMES = {
+    "review": "Review", "payouts": "Payouts", "skus": "Unmatched SKUs",
+    "mappings": "Mappings", "history": "History",
+}  # fmt: skip
+# Which review states each decision applies to (the footer offers only those).
+DECIDABLE = {
+    "approve": {"pending", "needs_attention"},
+    "reject": {"pending", "needs_attention", "approved"},
+    "unapprove": {"approved", "rejected"},
+}
+# Review-tab actions: hidden from the footer (and refused) on the other tabs.
+REVIEW_ACTIONS = {"decide", "toggle_select", "approve_clean", "map_line", "filter", "sort"}
+
+
+def _totals(totals: Mapping[str, Decimal]) -> str:
+    return " + ".join(f"{format_amount(v, c)} {c}" for c, v in sorted(totals.items())) or "0"
 
 
 class MainScreen(Screen[None], ReportsWorkerFailures):
+    COMMANDS = {ReviewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_select", "Select", id="review.select"),
         Binding("a", "decide('approve')", "Approve", id="review.approve"),
+        Binding("A", "approve_clean", "Approve clean", id="review.approve_clean"),
         Binding("x", "decide('reject')", "Reject", id="review.reject"),
-        Binding("u", "decide('unapprove')", "Undo approval", id="review.unapprove"),
+        Binding("u", "decide('unapprove')", "Undo", id="review.unapprove"),
+        Binding("m", "map_line", "Map line", id="review.map"),
+        Binding("c", "commit", "Commit", id="review.commit"),
         Binding("s", "sync", "Sync", id="review.sync"),
+        Binding("slash", "filter", "Filter", key_display="/", id="review.filter"),
+        Binding("o", "sort", "Sort", id="review.sort"),
+        Binding("escape", "clear", "Clear", id="review.clear"),
         *[
-            Binding(str(n), f"show_tab('{tab}')", tab.title(), show=False, id=f"tab.{tab}")
+            Binding(str(n), f"show_tab('{tab}')", TAB_NAMES[tab], show=False, id=f"tab.{tab}")
             for n, tab in enumerate(TABS, start=1)
         ],
     ]
 
     def __init__(
-        self, workspace: Workspace, *, sync_on_start: bool = False, user: str = "reviewer"
+        self,
+        workspace: Workspace,
+        *,
+        sync_on_start: bool = False,
+        user: str = "reviewer",
+        auto_sync_minutes: int = 0,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         self.app_user = user
         self.sync_on_start = sync_on_start
         self.syncing = False
+        self.mapping = False
+        self.auto_sync_minutes = auto_sync_minutes
+        self.next_sync_at: datetime | None = None
+        self._auto_timer: Timer | None = None
         self._last_reload = 0.0
+        self._summary: Summary | None = None
+        self._jump_to: tuple[str, str] | None = None
+        self._footer_keys: tuple[str | None, str | None] = (None, None)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +122,8 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         with TabbedContent(id="tabs", initial="review"):
             with TabPane("1 Review", id="review"), Horizontal(id="review-panes"):
                 with Vertical(id="left"):
-                    yield Static("Shopify", classes="pane-title")
+                    yield Static("Shopify", id="list-title", classes="pane-title")
+                    yield FilterBar(id="filter-bar")
                     yield ActivityList(self.workspace.queue, id="activity")
                 with Vertical(id="right"):
                     yield Static("Proposed QuickBooks entry", classes="pane-title")
@@ -83,62 +142,376 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ActivityList).focus()
+        self.activity.focus()
         self.load_queue()
+        if self.auto_sync_minutes > 0 and self.workspace.can_sync:
+            interval = self.auto_sync_minutes * 60
+            self._auto_timer = self.set_interval(interval, self.auto_sync_due, name="auto-sync")
+            self.next_sync_at = datetime.now() + timedelta(seconds=interval)
         if self.sync_on_start and self.workspace.can_sync:
             self.action_sync()
 
-    def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        if tab == "review":
-            self.query_one(ActivityList).focus()
-        self.refresh_bindings()
+    # Parts ---------------------------------------------------------------------------------
+
+    @property
+    def activity(self) -> ActivityList:
+        return self.query_one(ActivityList)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
 
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
+    @property
+    def view(self) -> ReviewFilter:
+        return self.workspace.queue.view
+
+    @property
+    def current_row(self) -> ActivityRow | None:
+        return self.activity.row_at(self.activity.cursor)
+
+    # Keys ----------------------------------------------------------------------------------
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REVIEW_ACTIONS and self.active_tab != "review":
+            return False
         if action == "decide":
-            if self.active_tab != "review":
-                return False
+            if self.activity.selected:
+                return True
             detail = self.query_one(DetailPanel).detail
-            return detail is not None and detail.proposal is not None
+            if detail is None or detail.proposal is None:
+                return False
+            decision = str(parameters[0]) if parameters else ""
+            return detail.proposal.state in DECIDABLE.get(decision, set())
+        if action == "toggle_select":
+            return self.activity.row_count > 0
+        if action == "approve_clean":
+            return self.activity.row_count > 0
+        if action == "map_line":
+            row = self.current_row
+            if row is None or row.kind != "order":
+                return False
+            return None if self.syncing or self.mapping else True
         if action == "sync":
             if not self.workspace.can_sync:
                 return False
-            return None if self.syncing else True
+            return None if self.syncing or self.mapping else True
+        if action == "commit":
+            return None if self.syncing or self.mapping else True
+        if action == "clear":
+            return self.active_tab == "review" and (
+                self.view.active or bool(self.activity.selected) or self.filter_bar.is_open
+            )
         return True
 
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "review":
+            self.activity.focus()
+        else:
+            # Focus left in the pane just hidden would wander to a widget there, and a
+            # TabbedContent follows focus back to that pane: move it into the new one now.
+            pane = self.query_one(f"TabPane#{tab}", TabPane)
+            focused = self.focused
+            if focused is None or pane not in focused.ancestors:
+                first = next((w for w in pane.query("*") if w.focusable), None)
+                self.set_focus(first)
+        self.refresh_bindings()
+
+    def on_review(self, action: Callable[[], object]) -> None:
+        """Run a Review-tab action from elsewhere (the palette): show the tab first."""
+        self.action_show_tab("review")
+        action()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self) -> None:
+        self.refresh_bindings()
+
+    # Filter and sort -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.filter_bar.open()
+        self.refresh_bindings()
+
+    @on(FilterBar.Applied)
+    def _filter_applied(self, message: FilterBar.Applied) -> None:
+        self.apply_view(message.view)
+
+    def apply_view(self, view: ReviewFilter, sort: SortOrder | None = None) -> None:
+        """Show only what ``view`` matches (the selection is dropped: it may be hidden now)."""
+        queue = self.workspace.queue
+        queue.view = view
+        self.query_one(DetailPanel).empty_text = (
+            "Nothing matches the filter. Esc clears it." if view.active else DetailPanel.EMPTY
+        )
+        if sort is not None:
+            queue.sort = sort
+        self.filter_bar.show(view)
+        self.activity.clear_selection()
+        self.activity.cursor = 0
+        self.activity.focus()
+        self.load_queue()
+        self.refresh_bindings()
+
+    def show_filter(self, view: ReviewFilter) -> None:
+        self.action_show_tab("review")
+        self.apply_view(view)
+
+    def action_sort(self) -> None:
+        self.sort_by(self.workspace.queue.sort.next())
+
+    def sort_by(self, order: SortOrder) -> None:
+        self.action_show_tab("review")
+        self.workspace.queue.sort = order
+        self.activity.cursor = 0
+        self.load_queue()
+
+    def action_clear(self) -> None:
+        """Escape: close the filter line, else drop the filter, else drop the selection."""
+        if self.filter_bar.is_open and not self.view.active:
+            self.filter_bar.close()
+            self.filter_bar.input.value = ""
+            self.activity.focus()
+        elif self.view.active or self.filter_bar.is_open:
+            self.filter_bar.close()
+            self.apply_view(ReviewFilter())
+        else:
+            self.activity.clear_selection()
+        self.refresh_bindings()
+
+    # Selection and decisions ---------------------------------------------------------------
+
+    def action_toggle_select(self) -> None:
+        activity = self.activity
+        activity.toggle_selection(activity.cursor)
+        activity.action_cursor_down()
+
+    @on(ActivityList.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._show_title()
+        self.refresh_bindings()
+
     def action_decide(self, decision: str) -> None:
-        activity = self.query_one(ActivityList)
-        row = activity.row_at(activity.cursor)
-        if row is not None:
-            self.run_decision(row, decision)
+        activity = self.activity
+        if activity.selected:
+            records = sorted(activity.selected)
+        else:
+            row = self.current_row
+            if row is None:
+                return
+            records = [(row.kind, row.id)]
+        self.run_decision(records, decision)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review")
-    def run_decision(self, row: ActivityRow, decision: str) -> None:
-        report = self.workspace.decide(row, decision, self.app_user)
+    def run_decision(self, records: list[tuple[str, str]], decision: str) -> None:
+        report = self.workspace.decide_records(records, decision, self.app_user)
         self.post_message(DecisionMade(decision, report.changed, report.refused))
 
     @on(DecisionMade)
     def _decision_made(self, message: DecisionMade) -> None:
-        for _key, why in message.refused:
-            done = {"approve": "approved", "reject": "rejected"}.get(message.decision, "undone")
-            self.notify(f"Not {done}: {why}", severity="warning")
+        done = {"approve": "approved", "reject": "rejected"}.get(message.decision, "undone")
+        if len(message.refused) > 3:
+            _key, why = message.refused[0]
+            self.notify(
+                f"{len(message.refused)} not {done}, e.g. because {why}", severity="warning"
+            )
+        else:
+            for _key, why in message.refused:
+                self.notify(f"Not {done}: {why}", severity="warning")
+        if len(message.changed) > 1:
+            self.notify(f"{len(message.changed):,} entries {done}", timeout=3)
+        self.activity.clear_selection()
         if message.changed:
             self.load_queue()
-            self.load_detail(self.query_one(ActivityList).cursor)
+            self.load_detail(self.activity.cursor)
+
+    def action_approve_clean(self) -> None:
+        self.count_clean()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review")
+    def count_clean(self) -> None:
+        self.post_message(CleanCounted(self.workspace.clean_in_view()))
+
+    @on(CleanCounted)
+    def _clean_counted(self, message: CleanCounted) -> None:
+        clean = message.clean
+        if not clean.count:
+            self.notify("No clean entries in view: each has a flag, a failed tie-out or "
+                        "an unmapped line, or is already decided.", severity="warning")  # fmt: skip
+            return
+        where = "matching the filter" if self.view.active else "in the list"
+        body = (
+            f"{clean.count:,} clean entries {where}, totalling "
+            f"{_totals(clean.totals)}, will be approved. Flagged, unmapped or "
+            "untied entries are left for you to read."
+        )
+        keys = list(clean.keys)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_approve_clean(keys)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Approve {clean.count:,} clean entries?", body, yes="Approve"),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review")
+    def run_approve_clean(self, keys: list[str]) -> None:
+        report = self.workspace.approve_clean(keys, self.app_user)
+        self.post_message(DecisionMade("approve", report.changed, report.refused))
+
+    # Mapping a line ------------------------------------------------------------------------
+
+    def action_map_line(self) -> None:
+        row = self.current_row
+        if row is not None and row.kind == "order":
+            self.load_lines(row)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
+    def load_lines(self, row: ActivityRow) -> None:
+        self.post_message(LinesLoaded(row, self.workspace.product_lines(row)))
+
+    @on(LinesLoaded)
+    def _lines_loaded(self, message: LinesLoaded) -> None:
+        lines = unmapped_first(message.lines)
+        if not lines:
+            self.notify(f"{message.row.label} has no product line to map.", severity="warning")
+            return
+        unmapped = [line for line in lines if not line.mapped]
+        if len(lines) == 1 or len(unmapped) == 1:
+            self.load_suggestions(lines[0])
+            return
+
+        def chosen(line: ProductLine | None) -> None:
+            if line is not None:
+                self.load_suggestions(line)
+
+        title = f"Which line of {message.row.label.removesuffix(' Order')} to map?"
+        self.app.push_screen(LineChooser(title, lines), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
+    def load_suggestions(self, line: ProductLine) -> None:
+        self.post_message(
+            SuggestionsLoaded(line, self.workspace.item_suggestions(line.product_key))
+        )
+
+    @on(SuggestionsLoaded)
+    def _suggestions_loaded(self, message: SuggestionsLoaded) -> None:
+        line = message.line
+
+        def chosen(item_id: str | None) -> None:
+            if item_id is not None:
+                self.start_mapping(line, item_id)
+
+        mapped = f" (now {line.target_name})" if line.target_name else ""
+        picker = ItemPicker(
+            self.workspace.item_search(),
+            f"Map “{line.label}”{mapped} to a QuickBooks item",
+            suggestions=message.suggestions,
+        )
+        self.app.push_screen(picker, chosen)
+
+    def start_mapping(self, line: ProductLine, item_id: str) -> None:
+        self.mapping = True
+        self._show_progress(f"Mapping {line.label}: rebuilding proposals…")
+        self.run_mapping(line, item_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
+    def run_mapping(self, line: ProductLine, item_id: str) -> None:
+        def report(progress: Progress) -> None:
+            self.post_message(SyncProgressed(progress.describe(), progress.done, progress.total))
+
+        try:
+            result = self.workspace.map_product(line.product_key, item_id, self.app_user, report)
+        finally:
+            self.app.call_from_thread(self._mapping_ended)
+        self.post_message(MappingDone(line, result))
+
+    def _mapping_ended(self) -> None:
+        self.mapping = False
+        self._hide_progress()
+
+    @on(MappingDone)
+    def _mapping_done(self, message: MappingDone) -> None:
+        built = message.report.proposals.built
+        self.notify(
+            f"{message.line.label} → {message.report.item_name}; "
+            f"{built:,} proposal{'s' if built != 1 else ''} rebuilt",
+            title="Mapped",
+        )
+        self.load_queue()
+        self.load_detail(self.activity.cursor)
+
+    # Commit --------------------------------------------------------------------------------
+
+    def action_commit(self) -> None:
+        if not (self.syncing or self.mapping):
+            self.load_pending()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="commit")
+    def load_pending(self) -> None:
+        self.post_message(CommitPending(pending(self.workspace.store)))
+
+    @on(CommitPending)
+    def _commit_pending(self, message: CommitPending) -> None:
+        if message.pending.count == 0:
+            self.notify("Nothing is approved yet: approve entries with a (or A for every clean "
+                        "one), then commit.", severity="warning")  # fmt: skip
+            return
+        self.app.push_screen(
+            CommitScreen(self.workspace, message.pending, user=self.app_user), self._committed
+        )
+
+    def _committed(self, report: CommitReport | None) -> None:
+        if report is None:
+            return
+        self.load_queue()
+        self.load_detail(self.activity.cursor)
+        if self.active_tab == "history":
+            self.query_one(HistoryTab).load()
+
+    # Jumping (the command palette) ---------------------------------------------------------
+
+    def jump_to(self, kind: str, record_id: str) -> None:
+        """Put the cursor on a record; drop the filter first if it hides the record."""
+        self.action_show_tab("review")
+        position = self.workspace.queue.position(kind, record_id)
+        if position is not None:
+            self.activity.move_to(position)
+            return
+        self._jump_to = (kind, record_id)
+        self.apply_view(ReviewFilter())
+
+    # Sync ----------------------------------------------------------------------------------
+
+    def auto_sync_due(self) -> None:
+        """The auto-sync timer fired: sync unless a sync (or a mapping) is already running."""
+        self.next_sync_at = datetime.now() + timedelta(minutes=self.auto_sync_minutes)
+        if not self.syncing and not self.mapping and self.workspace.can_sync:
+            self.action_sync()
+        self._show_title()
 
     def action_sync(self) -> None:
-        if self.syncing or not self.workspace.can_sync:
+        if self.syncing or self.mapping or not self.workspace.can_sync:
             return
         self.syncing = True
+        self._show_progress("Syncing…")
+        self.run_sync()
+
+    def _show_progress(self, text: str) -> None:
         self.set_class(True, "-syncing")
-        self.query_one("#sync-text", Static).update("Syncing…")
+        self.query_one("#sync-text", Static).update(text)
         self.query_one("#sync-bar", ProgressBar).update(total=None, progress=0)
         self.refresh_bindings()
-        self.run_sync()
+
+    def _hide_progress(self) -> None:
+        self.set_class(False, "-syncing")
+        self.query_one("#sync-text", Static).update("")
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def run_sync(self) -> None:
@@ -159,8 +532,11 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
 
     def _sync_ended(self) -> None:
         self.syncing = False
-        self.set_class(False, "-syncing")
-        self.refresh_bindings()
+        self._hide_progress()
+        if self._auto_timer is not None:
+            # The next automatic sync counts from the end of this one, whoever started it.
+            self._auto_timer.reset()
+            self.next_sync_at = datetime.now() + timedelta(minutes=self.auto_sync_minutes)
         self.load_queue()
 
     @on(SyncProgressed)
@@ -168,7 +544,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         # Show what has landed so far, at most twice a second, so a first sync fills the list
         # while it runs instead of at its end.
         now = time.monotonic()
-        if now - self._last_reload >= RELOAD_EVERY:
+        if self.syncing and now - self._last_reload >= RELOAD_EVERY:
             self._last_reload = now
             self.load_queue()
         self.query_one("#sync-text", Static).update(message.text)
@@ -176,8 +552,9 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
 
     @on(SyncFinished)
     def _sync_finished(self, message: SyncFinished) -> None:
-        self.query_one("#sync-text", Static).update("")
         self.notify(message.summary, title="Sync complete")
+
+    # The list and the detail ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load_queue(self) -> None:
@@ -186,25 +563,70 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
 
     @on(QueueLoaded)
     def _queue_loaded(self, message: QueueLoaded) -> None:
-        summary = message.summary
-        synced = f" · synced {summary.last_sync}" if summary.last_sync else ""
-        self.app.sub_title = (
-            f"{summary.shop} → {summary.company}{synced} · {message.count:,} to review"
+        if self._summary is None:
+            # Everything loaded so far (modules, the app, its widgets) lives as long as the
+            # app: keep it out of the collector's full scans, which otherwise stall a cursor
+            # move for ~200 ms every few dozen keys.
+            gc.freeze()
+        self._summary = message.summary
+        activity = self.activity
+        if self._jump_to is not None:
+            position = self.workspace.queue.position(*self._jump_to)
+            self._jump_to = None
+            if position is not None:
+                activity.cursor = position
+        activity.reload()
+        self._show_title()
+        self.refresh_bindings()
+
+    def _show_title(self) -> None:
+        summary = self._summary
+        if summary is None:
+            return
+        parts = [f"{summary.shop} → {summary.company}"]
+        if summary.last_sync:
+            parts.append(f"synced {summary.last_sync}")
+        if self.next_sync_at is not None:
+            parts.append(f"next {self.next_sync_at:%H:%M}")
+        if self.view.active:
+            parts.append(f"{summary.in_view:,} of {summary.awaiting:,} to review in view")
+        else:
+            parts.append(f"{summary.awaiting:,} to review")
+        selected = len(self.activity.selected)
+        if selected:
+            parts.append(f"{selected:,} selected")
+        self.app.sub_title = " · ".join(parts)
+        queue = self.workspace.queue
+        shown = f"{summary.in_view:,} of {summary.awaiting:,}" if self.view.active else (
+            f"{summary.in_view:,}"
+        )  # fmt: skip
+        self.query_one("#list-title", Static).update(
+            f"Shopify · {shown} · {queue.sort.label}"
+            + (f" · {selected:,} selected" if selected else "")
         )
-        self.query_one(ActivityList).reload()
 
     @on(ActivityList.Highlighted)
     def _highlighted(self, message: ActivityList.Highlighted) -> None:
+        # The footer follows when the detail arrives (_detail_loaded), not on every keypress.
         self.load_detail(message.index)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
     def load_detail(self, index: int) -> None:
-        row = self.query_one(ActivityList).row_at(index)
+        row = self.activity.row_at(index)
         detail = self.workspace.detail(row) if row else None
         self.post_message(DetailLoaded(index, detail))
 
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
-        if message.index == self.query_one(ActivityList).cursor:
+        if message.index == self.activity.cursor:
             self.query_one(DetailPanel).show(message.detail)
-            self.refresh_bindings()
+            # The footer is rebuilt (and the screen laid out again) on every refresh, which
+            # made each cursor move cost a full repaint: refresh only when the keys that
+            # apply change, i.e. when the row's kind or its proposal's state does.
+            detail = message.detail
+            proposal = detail.proposal if detail is not None else None
+            row = self.current_row
+            keys = (row.kind if row else None, proposal.state if proposal else None)
+            if keys != self._footer_keys:
+                self._footer_keys = keys
+                self.refresh_bindings()

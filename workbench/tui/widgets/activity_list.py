@@ -31,11 +31,17 @@ class RowSource(Protocol):
     def rows(self, start: int, stop: int) -> list[ActivityRow]: ...
 
 
-def format_row(row: ActivityRow, width: int) -> str:
-    """One line: mark, date, label, who, amount right-aligned to the width."""
+SELECTED = "■"
+
+
+def format_row(row: ActivityRow, width: int, *, selected: bool = False) -> str:
+    """One line: selection, mark, date, label, who, amount right-aligned to the width."""
     amount = format_amount(row.amount, row.currency)
     mark = row.marks[:1] or " "
-    left = f"{mark} {row.local_date.isoformat()} {row.label:<18.18} {row.counterparty:<16.16}"
+    chosen = SELECTED if selected else " "
+    left = (
+        f"{chosen}{mark} {row.local_date.isoformat()} {row.label:<18.18} {row.counterparty:<16.16}"
+    )
     room = max(width - len(left) - 1, len(amount))
     return f"{left} {amount:>{room}}"[:width].ljust(width)
 
@@ -57,6 +63,7 @@ class ActivityList(ScrollView, can_focus=True):
         "activity-list--refund",
         "activity-list--payout",
         "activity-list--mark",
+        "activity-list--selected",
     }
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -73,6 +80,31 @@ class ActivityList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._source = source
         self._pages: OrderedDict[int, list[ActivityRow]] = OrderedDict()
+        # (kind, id) of the selected records: stable across reloads, unlike row positions.
+        self.selected: set[tuple[str, str]] = set()
+
+    class SelectionChanged(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def toggle_selection(self, index: int) -> None:
+        row = self.row_at(index)
+        if row is None:
+            return
+        self.selected.symmetric_difference_update({(row.kind, row.id)})
+        self.refresh_line_at(index)
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def clear_selection(self) -> None:
+        if self.selected:
+            self.selected = set()
+            self.refresh()
+            self.post_message(self.SelectionChanged(0))
+
+    def move_to(self, index: int) -> None:
+        if self.row_count:
+            self.cursor = max(0, min(self.row_count - 1, index))
 
     @property
     def row_count(self) -> int:
@@ -119,13 +151,17 @@ class ActivityList(ScrollView, can_focus=True):
             style += self.get_component_rich_style("activity-list--refund")
         elif row.kind == "payout":
             style += self.get_component_rich_style("activity-list--payout")
+        selected = (row.kind, row.id) in self.selected
+        if selected:
+            style += self.get_component_rich_style("activity-list--selected")
         if index == self.cursor:
             style += self.get_component_rich_style("activity-list--cursor")
-        text = format_row(row, width)
+        text = format_row(row, width, selected=selected)
         segments = [Segment(text, style)]
         if row.marks and index != self.cursor:
             mark_style = style + self.get_component_rich_style("activity-list--mark")
-            segments = [Segment(text[:1], mark_style), Segment(text[1:], style)]
+            segments = [Segment(text[:1], style), Segment(text[1:2], mark_style),
+                        Segment(text[2:], style)]  # fmt: skip
         return Strip(segments, width).crop(scroll_x, scroll_x + width)
 
     def watch_cursor(self, old: int, new: int) -> None:
@@ -180,4 +216,5 @@ class ActivityList(ScrollView, can_focus=True):
     ActivityList > .activity-list--refund { color: $warning; }
     ActivityList > .activity-list--payout { color: $success; }
     ActivityList > .activity-list--mark { color: $error; text-style: bold; }
+    ActivityList > .activity-list--selected { background: $accent 30%; text-style: bold; }
     """

@@ -74,6 +74,8 @@ def render_entry(entry: ProposedEntry, currency: str) -> RenderableType:
         )
     for flag in entry.flags:
         parts.append(Text(f"! {flag.get('message')}", style="yellow"))
+    if entry.entity_type != "Deposit" and any(not line.get("target") for line in entry.lines):
+        parts.append(Text("Press m to map the unmapped line to a QuickBooks item.", style="dim"))
     return Group(*parts)
 
 
@@ -114,10 +116,13 @@ class DetailPanel(Static):
     """Shows one record; empty state explains what to do."""
 
     detail: ActivityDetail | None = None
+    EMPTY = "Nothing to review. Press s to sync."
+    # What an empty list means depends on the filter; the screen says which.
+    empty_text: str = EMPTY
 
     def show(self, detail: ActivityDetail | None) -> None:
         self.detail = detail
         if detail is None:
-            self.update(Text("Nothing to review. Press s to sync.", style="dim"))
+            self.update(Text(self.empty_text, style="dim"))
         else:
             self.update(render_detail(detail))

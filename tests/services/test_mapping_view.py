@@ -1,0 +1,66 @@
+"""The services behind the Payouts, Unmatched SKUs and Mappings tabs, without the screen."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from tests.tui.conftest import small_store  # noqa: F401  (fixture)
+from tests.tui.tab_books import add_books
+from workbench.errors import WorkbenchError
+from workbench.services.item_search import account_choices
+from workbench.services.mapping_view import MappingView
+from workbench.services.payout_review import PayoutReview
+from workbench.services.sku_queue import SkuQueue
+from workbench.store.engine import Store
+from workbench.store.tables import AuditRow, ProposalRow
+
+MUG = "gid://shopify/ProductVariant/MUG-12OZ"
+
+
+@pytest.fixture
+def books(small_store: Store) -> Store:  # noqa: F811
+    add_books(small_store)
+    return small_store
+
+
+def test_deleting_an_alias_sends_the_product_back_to_the_matcher(books: Store) -> None:
+    view = MappingView(books)
+    view.delete_alias(MUG, reviewer="ana")
+    assert MUG not in {a.product_key for a in view.load().aliases}
+    with books.session() as session:
+        audit = session.scalars(select(AuditRow).where(col(AuditRow.subject) == MUG)).one()
+        assert audit.before is not None and audit.before["item_id"] == "9"
+    with pytest.raises(WorkbenchError):
+        view.delete_alias(MUG, reviewer="ana")
+
+
+def test_role_search_offers_only_allowed_account_types(books: Store) -> None:
+    names = {c.name for c in MappingView(books).search_for("fees")("")}
+    assert names == {"Merchant fees", "Bank Charges & Fees"}
+    assert {c.note for c in account_choices(books, ["Bank"])} == {"Bank"}
+
+
+def test_payout_review_shows_candidates_until_one_is_linked(books: Store) -> None:
+    review = PayoutReview(books)
+    [payout] = review.load()
+    assert payout.decidable and payout.candidates == 2
+    detail = review.detail(payout)
+    assert detail.lines_total == payout.net  # the tie-out the tab shows
+    with books.session() as session:
+        row = session.get(ProposalRow, payout.key)
+        assert row is not None
+        row.state, row.qbo_type, row.qbo_id = "linked", "Deposit", "145"
+    [after] = review.load()
+    assert after.linked_to == "Deposit:145" and not after.decidable
+
+
+def test_accept_all_takes_only_suggestions_at_or_above_the_threshold(books: Store) -> None:
+    queue = SkuQueue(books, accept_at=85)
+    before = queue.load()
+    strong = {e.key for e in before if e.best and e.best.score >= 85}
+    weak = {e.key for e in before} - strong
+    done = queue.accept_all(reviewer="ana")
+    assert done.mapped == len(strong)
+    assert {e.key for e in queue.load()} == weak

@@ -1,0 +1,102 @@
+"""The command palette: jump to an order by name, filters by name, commit only when the screen
+can commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+
+from workbench.services.workspace import Workspace
+from workbench.store.engine import Store
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.commands import commands
+from workbench.tui.screens.main import MainScreen
+from workbench.tui.widgets.activity_list import ActivityList
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def run_command(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*text)
+    # The palette gathers hits in its own worker; wait for them before choosing.
+    for _ in range(20):
+        await pilot.pause(0.05)
+        await pilot.app.screen.workers.wait_for_complete()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def current_label(app: WorkbenchApp) -> str | None:
+    activity = app.screen.query_one(ActivityList)
+    row = activity.row_at(activity.cursor)
+    return row.label if row else None
+
+
+def main_screen(app: WorkbenchApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_palette_jumps_to_an_order_by_name(small_store: Store) -> None:
+    app = WorkbenchApp(Workspace(small_store))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert current_label(app) == "Payout 77"
+        await run_command(pilot, "#1001")
+        assert isinstance(app.screen, MainScreen)
+        assert current_label(app) == "#1001 Order"
+
+
+async def test_jumping_to_an_order_the_filter_hides_clears_the_filter(small_store: Store) -> None:
+    app = WorkbenchApp(Workspace(small_store))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kind:payout", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(ActivityList).row_count == 1
+        await pilot.press("2")  # from another tab, too
+        await run_command(pilot, "1002")
+        screen = main_screen(app)
+        assert screen.active_tab == "review"
+        assert not screen.view.active
+        assert current_label(app) == "#1002 Order"
+
+
+async def test_palette_filters_by_name(small_store: Store) -> None:
+    app = WorkbenchApp(Workspace(small_store))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await run_command(pilot, "show needs attention")
+        screen = main_screen(app)
+        assert screen.view.states == ("needs_attention",)
+        assert current_label(app) == "#1002 Refund"
+        assert app.screen.query_one(ActivityList).row_count == 1
+
+
+async def test_commit_is_offered_only_when_quickbooks_is_connected(small_store: Store) -> None:
+    app = WorkbenchApp(Workspace(small_store))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        offered = [c.text for c in commands(main_screen(app))]
+        assert "Commit approved entries" not in offered
+        assert "Go to Payouts" in offered and "Show approved" in offered
+        assert "Sync now" not in offered  # no shop configured
+
+    def no_client() -> Any:
+        raise AssertionError("the palette must not open a client")
+
+    connected = WorkbenchApp(Workspace(small_store, qbo=no_client))
+    async with connected.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        offered = [c.text for c in commands(main_screen(connected))]
+        assert "Commit approved entries" in offered
