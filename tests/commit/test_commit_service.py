@@ -283,3 +283,60 @@ def test_a_customer_quickbooks_lacks_is_created_once_and_used(books: Books) -> N
         if any(k in str(r.get("PrivateNote")) for k in receipts)
     ]  # fmt: skip
     assert used == [created[0]["Id"]] * 2
+
+
+def test_a_failed_entry_rejected_is_no_longer_retried(books: Books) -> None:
+    victim = books.approved[0]
+    with books.store.session() as session:
+        row = session.get(ProposalRow, victim)
+        assert row is not None
+        entity = row.entity_type
+        row.body = {**row.body, entity: {**row.body[entity], "TxnDate": "2026-13-45"}}
+        session.add(row)
+    with quick_client(books) as client:
+        assert [k for k, _m in commit(books.store, client, reviewer="ada").failed] == [victim]
+        assert decide(books.store, [victim], "reject", reviewer="ada").changed == [victim]
+        again = commit(books.store, client, reviewer="ada")
+    assert (again.posted, again.failed, again.calls) == ([], [], 0)
+    assert books.state_of(victim) == ProposalState.REJECTED
+
+
+def test_a_partly_posted_invoice_cannot_be_taken_back_from_the_commit(books: Books) -> None:
+    with books.store.session() as session:
+        invoice = next(
+            r for r in session.scalars(select(ProposalRow))
+            if r.key in books.approved and r.entity_type == "Invoice"
+        )  # fmt: skip
+        payments = [dict(p) for p in invoice.body["Payment"]]
+        payments[0]["TxnDate"] = "2026-13-45"  # the first payment will be refused
+        invoice.body = {**invoice.body, "Payment": payments}
+        session.add(invoice)
+        key = invoice.key
+    with quick_client(books) as client:
+        report = commit(books.store, client, reviewer="ada")
+    assert [k for k, _m in report.failed] == [key]
+    refused = decide(books.store, [key], "reject", reviewer="ada").refused
+    assert refused and "Invoice is already in QuickBooks" in refused[0][1]
+    assert books.posted_keys()[key] == 1  # the invoice, once
+    # The fix: only the refused payment is sent again, against the invoice already posted.
+    with books.store.session() as session:
+        row = session.get(ProposalRow, key)
+        assert row is not None
+        fixed = [dict(p) for p in row.body["Payment"]]
+        fixed[0]["TxnDate"] = fixed[1]["TxnDate"]
+        row.body = {**row.body, "Payment": fixed}
+        session.add(row)
+    before = books.sandbox.qbo.applied_count(books.realm, entity="Invoice")
+    with quick_client(books) as client:
+        assert commit(books.store, client, reviewer="ada").posted == [key]
+    assert books.sandbox.qbo.applied_count(books.realm, entity="Invoice") == before
+    invoice_id = next(
+        str(o["Id"]) for o in books.objects("Invoice") if key in str(o.get("PrivateNote"))
+    )
+    linked = [
+        p for p in books.objects("Payment")
+        if any(t.get("TxnId") == invoice_id for line in p.get("Line", [])
+               for t in line.get("LinkedTxn", []))
+    ]  # fmt: skip
+    assert len(linked) == 2
+    assert books.state_of(key) == ProposalState.POSTED

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from workbench.domain.proposals import ProposalState
 from workbench.services import audit
+from workbench.store import outbox_repo
 from workbench.store.engine import Store
 from workbench.store.tables import ProposalRow, ReviewDecisionRow
 
@@ -50,12 +51,24 @@ def _why_not(row: ProposalRow, decision: str) -> str | None:
             return "a line is not mapped to QuickBooks yet"
         return None
     if decision == "reject":
-        return None if state in OPEN | {ProposalState.APPROVED} else f"it is {state.value}"
+        # A failed entry is retried by every commit until it is rejected (or unapproved).
+        allowed = OPEN | {ProposalState.APPROVED, ProposalState.FAILED}
+        return None if state in allowed else f"it is {state.value}"
     if decision == "unapprove":
-        return None if state in {ProposalState.APPROVED, ProposalState.REJECTED} else (
-            f"it is {state.value}, not approved or rejected"
-        )  # fmt: skip
+        allowed = {ProposalState.APPROVED, ProposalState.REJECTED, ProposalState.FAILED}
+        return None if state in allowed else f"it is {state.value}, not approved or rejected"
     return f"unknown decision {decision!r}"
+
+
+def _partly_posted(session: Session, rows: Sequence[ProposalRow]) -> dict[str, str]:
+    """Failed proposals of which a part is in QuickBooks already (an invoice whose payment
+    failed): taking them back from the commit would leave that part alone in the books."""
+    failed = [r.key for r in rows if r.state == ProposalState.FAILED.value]
+    posted: dict[str, str] = {}
+    for (key, part), state in outbox_repo.live_parts(session, failed).items():
+        if state == "posted":
+            posted.setdefault(key, part)
+    return posted
 
 
 def _after(row: ProposalRow, decision: str) -> str:
@@ -71,8 +84,14 @@ def decide_rows(
 ) -> DecisionReport:
     report = DecisionReport()
     now = datetime.now(UTC)
+    partly = _partly_posted(session, rows)
     for row in rows:
         why = _why_not(row, decision)
+        if why is None and decision != "approve" and row.key in partly:
+            why = (
+                f"its {partly[row.key]} is already in QuickBooks: fix the cause and commit "
+                "again, or undo that commit batch first"
+            )
         if why is not None:
             report.refused.append((row.key, why))
             continue

@@ -63,8 +63,8 @@ TAB_NAMES = {
 # Which review states each decision applies to (the footer offers only those).
 DECIDABLE = {
     "approve": {"pending", "needs_attention"},
-    "reject": {"pending", "needs_attention", "approved"},
-    "unapprove": {"approved", "rejected"},
+    "reject": {"pending", "needs_attention", "approved", "failed"},
+    "unapprove": {"approved", "rejected", "failed"},
 }
 # Review-tab actions: hidden from the footer (and refused) on the other tabs.
 REVIEW_ACTIONS = {"decide", "toggle_select", "approve_clean", "map_line", "filter", "sort"}
