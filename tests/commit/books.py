@@ -86,3 +86,25 @@ def approved_keys(store: Store) -> list[str]:
                 )
             )
         )
+
+
+def refuse_date(books: Books, key: str, part: str | None = None, *, index: int = 0) -> str:
+    """Give one approved proposal (or one of its payments) a date QuickBooks refuses, a cause
+    the bookkeeper can fix; returns the date it had."""
+    with books.store.session() as session:
+        row = session.get(ProposalRow, key)
+        assert row is not None
+        body = dict(row.body)
+        if part == "Payment":
+            payments = [dict(p) for p in body["Payment"]]
+            original = str(payments[index]["TxnDate"])
+            payments[index]["TxnDate"] = "2026-13-45"
+            body["Payment"] = payments
+        else:
+            obj = dict(body[row.entity_type])
+            original = str(obj["TxnDate"])
+            obj["TxnDate"] = "2026-13-45"
+            body[row.entity_type] = obj
+        row.body = body
+        session.add(row)
+    return original

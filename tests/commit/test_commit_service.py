@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.commit.books import Books, make_books
+from tests.commit.books import Books, refuse_date
 from workbench.domain.proposals import ProposalState
 from workbench.qbo.batch import BatchItemResult
 from workbench.qbo.client import QboClient
@@ -21,13 +20,6 @@ from workbench.services.commit import CommitStopped, commit, dry_run, pending
 from workbench.services.commit_lock import CommitInProgress, commit_lock
 from workbench.services.review import decide
 from workbench.store.tables import AuditRow, CommitBatchRow, OutboxRow, ProposalRow
-
-
-@pytest.fixture
-def books(tmp_path: Any) -> Iterator[Books]:
-    found = make_books(f"sqlite:///{tmp_path / 'books.db'}")
-    yield found
-    found.close()
 
 
 def quick_client(books: Books) -> QboClient:
@@ -113,16 +105,7 @@ def test_dry_run_prints_the_bodies_and_changes_nothing(books: Books) -> None:
 
 def test_a_failed_entry_keeps_qbos_message_and_is_posted_after_the_fix(books: Books) -> None:
     victim = books.approved[0]
-    with books.store.session() as session:
-        row = session.get(ProposalRow, victim)
-        assert row is not None
-        entity = row.entity_type
-        body = row.body
-        obj = body[entity]
-        original_date = obj["TxnDate"]
-        # A cause the bookkeeper can fix: a date QuickBooks refuses.
-        row.body = {entity: {**obj, "TxnDate": "2026-13-45"}}
-        session.add(row)
+    original_date = refuse_date(books, victim)
     with quick_client(books) as client:
         first = commit(books.store, client, reviewer="ada")
     assert [k for k, _m in first.failed] == [victim]
@@ -135,7 +118,7 @@ def test_a_failed_entry_keeps_qbos_message_and_is_posted_after_the_fix(books: Bo
     with books.store.session() as session:
         row = session.get(ProposalRow, victim)
         assert row is not None
-        row.body = {entity: {**row.body[entity], "TxnDate": original_date}}
+        row.body = {row.entity_type: {**row.body[row.entity_type], "TxnDate": original_date}}
         session.add(row)
     with quick_client(books) as client:
         second = commit(books.store, client, reviewer="ada")
@@ -287,12 +270,7 @@ def test_a_customer_quickbooks_lacks_is_created_once_and_used(books: Books) -> N
 
 def test_a_failed_entry_rejected_is_no_longer_retried(books: Books) -> None:
     victim = books.approved[0]
-    with books.store.session() as session:
-        row = session.get(ProposalRow, victim)
-        assert row is not None
-        entity = row.entity_type
-        row.body = {**row.body, entity: {**row.body[entity], "TxnDate": "2026-13-45"}}
-        session.add(row)
+    refuse_date(books, victim)
     with quick_client(books) as client:
         assert [k for k, _m in commit(books.store, client, reviewer="ada").failed] == [victim]
         assert decide(books.store, [victim], "reject", reviewer="ada").changed == [victim]
@@ -303,15 +281,11 @@ def test_a_failed_entry_rejected_is_no_longer_retried(books: Books) -> None:
 
 def test_a_partly_posted_invoice_cannot_be_taken_back_from_the_commit(books: Books) -> None:
     with books.store.session() as session:
-        invoice = next(
-            r for r in session.scalars(select(ProposalRow))
+        key = next(
+            r.key for r in session.scalars(select(ProposalRow))
             if r.key in books.approved and r.entity_type == "Invoice"
         )  # fmt: skip
-        payments = [dict(p) for p in invoice.body["Payment"]]
-        payments[0]["TxnDate"] = "2026-13-45"  # the first payment will be refused
-        invoice.body = {**invoice.body, "Payment": payments}
-        session.add(invoice)
-        key = invoice.key
+    refuse_date(books, key, "Payment", index=0)  # the invoice posts, its first payment fails
     with quick_client(books) as client:
         report = commit(books.store, client, reviewer="ada")
     assert [k for k, _m in report.failed] == [key]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.commit.books import Books, make_books
+from tests.commit.books import Books
 from workbench.domain.proposals import ProposalState
 from workbench.qbo.limits import RetryPolicy
 from workbench.services import audit, history
@@ -20,13 +18,6 @@ from workbench.services.commit import commit
 from workbench.services.status import status
 from workbench.services.undo import undo
 from workbench.store.tables import AuditRow, ProposalRow
-
-
-@pytest.fixture
-def books(tmp_path: Path) -> Iterator[Books]:
-    found = make_books(f"sqlite:///{tmp_path / 'books.db'}")
-    yield found
-    found.close()
 
 
 def committed(books: Books) -> str:

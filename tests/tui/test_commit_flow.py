@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Static
 from textual.worker import WorkerCancelled
 
-from tests.commit.books import Books, make_books
+from tests.commit.books import Books, make_books, refuse_date
 from workbench.domain.proposals import ProposalState
 from workbench.services.workspace import Workspace
 from workbench.tui.app import WorkbenchApp
@@ -102,14 +102,7 @@ async def test_without_quickbooks_the_commit_says_to_connect_first(books: Books)
 
 async def test_failures_are_listed_with_quickbooks_message(books: Books) -> None:
     victim = books.approved[0]
-    from workbench.store.tables import ProposalRow
-
-    with books.store.session() as session:
-        row = session.get(ProposalRow, victim)
-        assert row is not None
-        entity = row.entity_type
-        row.body = {**row.body, entity: {**row.body[entity], "TxnDate": "2026-13-45"}}
-        session.add(row)
+    refuse_date(books, victim)
     app = app_for(books)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -40,8 +40,7 @@ def run_configured_app() -> None:
 @contextmanager
 def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[WorkbenchApp]:
     """The app on a fresh store fed by the in-process sandbox; cleaned up on exit."""
-    from workbench.services.sandbox_session import demo_sync, start_sandbox
-    from workbench.services.workspace import Workspace
+    from workbench.services.sandbox_session import demo_workspace, start_sandbox
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
 
@@ -50,14 +49,8 @@ def demo_session(*, orders: int, seed: int, db_url: str | None) -> Iterator[Work
         store = open_store(url)
         sandbox = start_sandbox(orders=orders, seed=seed)
         try:
-            workspace = Workspace(
-                store,
-                company_name=sandbox.company_name,
-                sync=lambda progress: demo_sync(store, sandbox, progress),
-                qbo=sandbox.qbo_client,
-            )
             # The app opens at once and the first sync runs in a worker, with progress.
-            yield WorkbenchApp(workspace, sync_on_start=True)
+            yield WorkbenchApp(demo_workspace(store, sandbox), sync_on_start=True)
         finally:
             sandbox.close()
             store.close()

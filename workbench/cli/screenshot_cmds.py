@@ -101,8 +101,7 @@ def take_screenshots(
     # Import everything the app will use before the clock is pinned, so it is pinned too.
     from textual.app import App
 
-    from workbench.services.sandbox_session import demo_sync, start_sandbox
-    from workbench.services.workspace import Workspace
+    from workbench.services.sandbox_session import demo_workspace, start_sandbox
     from workbench.store.engine import open_store
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screenshots import DemoSettingsEditor, capture
@@ -111,12 +110,7 @@ def take_screenshots(
         store = open_store(f"sqlite:///{Path(folder) / 'demo.db'}")
         sandbox = start_sandbox(orders=orders, seed=SEED, end=LAST_DAY)
         try:
-            workspace = Workspace(
-                store,
-                company_name=sandbox.company_name,
-                sync=lambda progress: demo_sync(store, sandbox, progress),
-                qbo=sandbox.qbo_client,
-            )
+            workspace = demo_workspace(store, sandbox)
             app = WorkbenchApp(workspace, sync_on_start=True, user="demo")
             editor = DemoSettingsEditor(sandbox.shop_url, sandbox.company_name)
 

@@ -27,6 +27,7 @@ from workbench.services.qbo_sync import QboSyncResult, sync_qbo
 from workbench.services.role_mappings import accept_roles, create_for_role, role_table
 from workbench.services.shopify_sync import SyncResult, sync_shopify
 from workbench.services.sync_all import FullSyncResult, sync_all
+from workbench.services.workspace import Workspace
 from workbench.shopify.client import ShopifyClient, TokenProvider
 from workbench.store.engine import Store
 
@@ -150,3 +151,14 @@ def demo_sync(store: Store, sandbox: Sandbox, progress: ProgressCallback) -> Ful
     if not configured and prepare_demo_books(store, sandbox):
         result = replace(result, proposals=propose_all(store, progress=progress))
     return result
+
+
+def demo_workspace(store: Store, sandbox: Sandbox) -> Workspace:
+    """What the app works on in the demo: the sandbox's sync (with the one-time book setup) and
+    its QuickBooks company for posting."""
+    return Workspace(
+        store,
+        company_name=sandbox.company_name,
+        sync=lambda progress: demo_sync(store, sandbox, progress),
+        qbo=sandbox.qbo_client,
+    )

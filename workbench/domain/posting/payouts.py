@@ -10,7 +10,7 @@ know is shown on its own line with a flag instead of being dropped.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -103,18 +103,7 @@ def propose_payout(
             Decimal(counted + len(transfers)),
         )
     )
-    for tie in tieouts:
-        if not tie.ok:
-            flags.append(
-                Flag(FlagCode.TIEOUT_FAILED, f"{tie.name}: Shopify {tie.expected} vs {tie.actual}")
-            )
-    if payout.status == "FAILED":
-        flags.append(Flag(FlagCode.FAILED_PAYOUT, "Shopify reports this payout as failed"))
-    elif payout.status in {"SCHEDULED", "CANCELED"}:
-        flags.append(
-            Flag(FlagCode.STALE, f"payout is {payout.status.lower()}: not in the bank yet")
-        )
-    flags.extend(f for f in book.flags if f not in flags)
+    add_payout_flags(flags, payout, tieouts, book.flags)
 
     bank = ctx.account(Role.BANK)
     if bank is None:
@@ -158,3 +147,22 @@ def _journal(payout: Payout, deposit_book: LineBook, bank: Ref | None, note: str
             "Line": book.json_lines,
         }
     }
+
+
+def add_payout_flags(
+    flags: list[Flag], payout: Payout, tieouts: Iterable[TieOut], more: Iterable[Flag]
+) -> None:
+    """What every payout entry (deposit or summary journal) says about itself: each failed
+    tie-out with its two amounts, a failed or not-yet-paid payout, then the lines' own flags."""
+    for tie in tieouts:
+        if not tie.ok:
+            flags.append(
+                Flag(FlagCode.TIEOUT_FAILED, f"{tie.name}: Shopify {tie.expected} vs {tie.actual}")
+            )
+    if payout.status == "FAILED":
+        flags.append(Flag(FlagCode.FAILED_PAYOUT, "Shopify reports this payout as failed"))
+    elif payout.status in {"SCHEDULED", "CANCELED"}:
+        flags.append(
+            Flag(FlagCode.STALE, f"payout is {payout.status.lower()}: not in the bank yet")
+        )
+    flags.extend(f for f in more if f not in flags)

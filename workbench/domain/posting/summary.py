@@ -35,7 +35,7 @@ from workbench.domain.posting.context import (
 )
 from workbench.domain.posting.lines import LineBook
 from workbench.domain.posting.orders import received_by_gateway
-from workbench.domain.posting.payouts import GROUPS, SHOPIFY_PAYMENTS, TRANSFER
+from workbench.domain.posting.payouts import GROUPS, SHOPIFY_PAYMENTS, TRANSFER, add_payout_flags
 from workbench.domain.proposal_model import Flag, FlagCode, Proposal, TieOut
 from workbench.domain.proposals import SourceType, proposal_key
 from workbench.domain.records import BalanceTransaction, Order, Payout, Refund
@@ -329,18 +329,7 @@ def propose_payout_summary(
         ),
     )
     flags = list(ledger.flags)
-    for tie in tieouts:
-        if not tie.ok:
-            flags.append(
-                Flag(FlagCode.TIEOUT_FAILED, f"{tie.name}: Shopify {tie.expected} vs {tie.actual}")
-            )
-    if payout.status == "FAILED":
-        flags.append(Flag(FlagCode.FAILED_PAYOUT, "Shopify reports this payout as failed"))
-    elif payout.status in {"SCHEDULED", "CANCELED"}:
-        flags.append(
-            Flag(FlagCode.STALE, f"payout is {payout.status.lower()}: not in the bank yet")
-        )
-    flags.extend(f for f in book.flags if f not in flags)
+    add_payout_flags(flags, payout, tieouts, book.flags)
 
     counted = f"{len(sales)} orders, {len(refunds)} refunds"
     if posted_sales or posted_refunds:
