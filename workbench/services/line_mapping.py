@@ -8,19 +8,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from workbench.config import Settings
-from workbench.domain.matching import Item, MatchSettings, Product, match_products
 from workbench.domain.proposals import SourceType, proposal_key
-from workbench.services import item_mappings
 from workbench.services.item_search import ItemChoice
 from workbench.services.progress import ProgressCallback, ignore_progress
-from workbench.services.propose import ProposeReport, propose_all
 from workbench.store.engine import Store
 from workbench.store.tables import ItemAliasRow, LineItemRow, ProposalRow, QboEntityRow
+
+# The matcher and the proposal builder are imported where they are used: the app's first screen
+# imports this module and does not need them.
+if TYPE_CHECKING:
+    from workbench.domain.matching import Item
+    from workbench.services.propose import ProposeReport
 
 CURRENT = "current mapping"
 _PROVENANCE = "lineItems["
@@ -53,6 +57,8 @@ class MappingReport:
 
 def _items(session: Session) -> list[Item]:
     """The active items of the reference cache, as the matcher reads them."""
+    from workbench.domain.matching import Item
+
     rows = session.scalars(
         select(QboEntityRow).where(
             col(QboEntityRow.entity_type) == "Item", col(QboEntityRow.active).is_(True)
@@ -121,6 +127,8 @@ def suggestions_for(store: Store, product_key: str, *, limit: int = 5) -> list[I
     The product's own alias is left out of the match so that changing a mapping shows real
     alternatives, not just the choice already made.
     """
+    from workbench.domain.matching import MatchSettings, Product, match_products
+
     with store.session() as session:
         line = session.scalars(
             select(LineItemRow)
@@ -159,6 +167,9 @@ def map_product(
 ) -> MappingReport:
     """Learn the alias, then rebuild the proposals (only those whose entry changes are
     rewritten; an approval of a changed entry is withdrawn, as for any rebuild)."""
+    from workbench.services import item_mappings
+    from workbench.services.propose import propose_all
+
     with store.session() as session:
         item_mappings.set_alias(session, product_key, item_id, reviewer=reviewer, origin="manual")
         alias = session.get(ItemAliasRow, product_key)

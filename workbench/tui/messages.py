@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from workbench.services.commit import Pending
+
 from workbench.services.activity import ActivityDetail, ActivityRow
-from workbench.services.commit import Pending
 from workbench.services.item_search import ItemChoice
 from workbench.services.line_mapping import MappingReport, ProductLine
 from workbench.services.review import CleanSummary

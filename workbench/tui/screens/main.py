@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import ClassVar
+from importlib import import_module
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +23,6 @@ from textual.worker import get_current_worker
 
 from workbench.domain.money import format_amount
 from workbench.services.activity import ActivityRow
-from workbench.services.commit import CommitReport, pending
 from workbench.services.line_mapping import ProductLine, unmapped_first
 from workbench.services.progress import Progress, SyncCancelled
 from workbench.services.review_filter import ReviewFilter, SortOrder
@@ -41,19 +41,25 @@ from workbench.tui.messages import (
     SyncFinished,
     SyncProgressed,
 )
-from workbench.tui.screens.commit import CommitScreen
 from workbench.tui.screens.confirm import ConfirmScreen
 from workbench.tui.screens.line_chooser import LineChooser
-from workbench.tui.tabs.history import HistoryTab
-from workbench.tui.tabs.mappings import MappingsTab
-from workbench.tui.tabs.payouts import PayoutsTab
-from workbench.tui.tabs.skus import UnmatchedSkusTab
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 from workbench.tui.widgets.filter_bar import FilterBar
 from workbench.tui.widgets.item_picker import ItemPicker
 
+if TYPE_CHECKING:
+    from workbench.services.commit import CommitReport
+
 RELOAD_EVERY = 0.5
+# The other tabs are built the first time they are shown: their modules (and the services
+# behind them) are not needed for the first screen, which must be up in well under a second.
+LAZY_TABS = {
+    "payouts": ("workbench.tui.tabs.payouts", "PayoutsTab"),
+    "skus": ("workbench.tui.tabs.skus", "UnmatchedSkusTab"),
+    "mappings": ("workbench.tui.tabs.mappings", "MappingsTab"),
+    "history": ("workbench.tui.tabs.history", "HistoryTab"),
+}
 # Tab ids in key order: `1`–`5` switch to them.
 TABS = ("review", "payouts", "skus", "mappings", "history")
 TAB_NAMES = {
@@ -115,10 +121,10 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         self._summary: Summary | None = None
         self._jump_to: tuple[str, str] | None = None
         self._footer_keys: tuple[str | None, str | None] = (None, None)
+        self._built_tabs: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
-        user = self.app_user
         with TabbedContent(id="tabs", initial="review"):
             with TabPane("1 Review", id="review"), Horizontal(id="review-panes"):
                 with Vertical(id="left"):
@@ -128,14 +134,8 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
                 with Vertical(id="right"):
                     yield Static("Proposed QuickBooks entry", classes="pane-title")
                     yield DetailPanel(id="detail")
-            with TabPane("2 Payouts", id="payouts"):
-                yield PayoutsTab(self.workspace, user=user, id="payouts-tab")
-            with TabPane("3 Unmatched SKUs", id="skus"):
-                yield UnmatchedSkusTab(self.workspace, user=user, id="skus-tab")
-            with TabPane("4 Mappings", id="mappings"):
-                yield MappingsTab(self.workspace, user=user, id="mappings-tab")
-            with TabPane("5 History", id="history"):
-                yield HistoryTab(self.workspace, user=user, id="history-tab")
+            for n, tab in enumerate(TABS[1:], start=2):
+                yield TabPane(f"{n} {TAB_NAMES[tab]}", id=tab)
         with Horizontal(id="sync-status"):
             yield Static("", id="sync-text")
             yield ProgressBar(id="sync-bar", show_eta=False)
@@ -207,7 +207,18 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
             )
         return True
 
+    def _build_tab(self, tab: str) -> None:
+        """Mount a tab's widget the first time it is shown."""
+        if tab not in LAZY_TABS or tab in self._built_tabs:
+            return
+        self._built_tabs.add(tab)
+        module, name = LAZY_TABS[tab]
+        widget_class = getattr(import_module(module), name)
+        pane = self.query_one(f"TabPane#{tab}", TabPane)
+        pane.mount(widget_class(self.workspace, user=self.app_user, id=f"{tab}-tab"))
+
     def action_show_tab(self, tab: str) -> None:
+        self._build_tab(tab)
         self.query_one(TabbedContent).active = tab
         if tab == "review":
             self.activity.focus()
@@ -227,7 +238,10 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
         action()
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self) -> None:
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Clicking a tab with the mouse shows it without action_show_tab.
+        if event.pane.id is not None:
+            self._build_tab(event.pane.id)
         self.refresh_bindings()
 
     # Filter and sort -----------------------------------------------------------------------
@@ -454,6 +468,8 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="commit")
     def load_pending(self) -> None:
+        from workbench.services.commit import pending
+
         self.post_message(CommitPending(pending(self.workspace.store)))
 
     @on(CommitPending)
@@ -462,6 +478,8 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
             self.notify("Nothing is approved yet: approve entries with a (or A for every clean "
                         "one), then commit.", severity="warning")  # fmt: skip
             return
+        from workbench.tui.screens.commit import CommitScreen
+
         self.app.push_screen(
             CommitScreen(self.workspace, message.pending, user=self.app_user), self._committed
         )
@@ -471,7 +489,9 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
             return
         self.load_queue()
         self.load_detail(self.activity.cursor)
-        if self.active_tab == "history":
+        if "history" in self._built_tabs:
+            from workbench.tui.tabs.history import HistoryTab
+
             self.query_one(HistoryTab).load()
 
     # Jumping (the command palette) ---------------------------------------------------------
