@@ -126,3 +126,27 @@ def test_json_columns_keep_money_exact(db_url: str) -> None:
         assert amounts == [Decimal("337.50"), Decimal("-0.01")]
         assert all(isinstance(a, Decimal) for a in amounts)
     store.close()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    """Opening a current store skips Alembic by comparing with HEAD: a new migration must
+    move HEAD too, or stores would never be upgraded to it."""
+    from workbench.store.engine import HEAD
+
+    assert head_revision() == HEAD
+
+
+def test_a_store_at_head_opens_without_running_alembic(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_store(db_url).close()
+
+    def no_alembic(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("alembic ran on a store already at head")
+
+    import alembic.command
+
+    monkeypatch.setattr(alembic.command, "upgrade", no_alembic)
+    store = open_store(db_url)
+    assert current_revision(store.engine) == head_revision()
+    store.close()
