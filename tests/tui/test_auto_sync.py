@@ -8,14 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
+from tests.tui.tab_pilot import main_screen, settle
 from workbench.config import Settings
 from workbench.services.progress import ProgressCallback
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.screens.main import MainScreen
 
 
 class Result:
@@ -33,18 +31,6 @@ class CountingSync:
         self.calls += 1
         self.release.wait(5)
         return Result()
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main_screen(app: WorkbenchApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_the_timer_runs_the_sync_and_the_header_shows_the_next(small_store: Store) -> None:

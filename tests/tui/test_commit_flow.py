@@ -3,16 +3,14 @@ undoes it. Against the in-process QBO emulator of a sandbox company."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Button, Static
-from textual.worker import WorkerCancelled
 
 from tests.commit.books import Books, make_books, refuse_date
+from tests.tui.tab_pilot import settle
 from workbench.domain.proposals import ProposalState
 from workbench.services.workspace import Workspace
 from workbench.tui.app import WorkbenchApp
@@ -35,15 +33,6 @@ def books(tmp_path: Path) -> Iterator[Books]:
 def app_for(books: Books, *, connected: bool = True) -> WorkbenchApp:
     workspace = Workspace(books.store, qbo=books.sandbox.qbo_client if connected else None)
     return WorkbenchApp(workspace, user="ada")
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Workers done and their messages handled (an exclusive worker may be replaced)."""
-    for _ in range(3):
-        await pilot.pause()
-        with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_c_asks_then_posts_everything_approved_and_shows_the_summary(

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import Static, TabbedContent
 
+from tests.tui.tab_pilot import main_screen, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.help import HelpScreen
-from workbench.tui.screens.main import MainScreen
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 from workbench.tui.widgets.filter_bar import FilterBar
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.app.screen.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_lines(app: WorkbenchApp) -> list[str]:
@@ -39,12 +30,6 @@ def screen_lines(app: WorkbenchApp) -> list[str]:
 def labels(app: WorkbenchApp) -> list[str]:
     activity = app.screen.query_one(ActivityList)
     return [row.label for i in range(activity.row_count) if (row := activity.row_at(i))]
-
-
-def main_screen(app: WorkbenchApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_slash_filters_and_escape_clears(small_store: Store) -> None:

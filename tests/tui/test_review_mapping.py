@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from textual.pilot import Pilot
 
 from tests.factories import order_node
+from tests.tui.tab_pilot import settle
 from workbench.domain.proposals import ProposalState
 from workbench.errors import WorkbenchError
 from workbench.qbo.models import QboObject
@@ -70,12 +70,6 @@ def proposal(store: Store, key: str) -> ProposalRow:
         row = session.get(ProposalRow, key)
         assert row is not None
         return row
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def alias_of(store: Store, sku: str) -> ItemAliasRow | None:

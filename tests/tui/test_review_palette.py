@@ -8,18 +8,13 @@ from typing import Any
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
+from tests.tui.tab_pilot import main_screen, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import commands
 from workbench.tui.screens.main import MainScreen
 from workbench.tui.widgets.activity_list import ActivityList
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def run_command(pilot: Pilot[Any], text: str) -> None:
@@ -39,12 +34,6 @@ def current_label(app: WorkbenchApp) -> str | None:
     activity = app.screen.query_one(ActivityList)
     row = activity.row_at(activity.cursor)
     return row.label if row else None
-
-
-def main_screen(app: WorkbenchApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_palette_jumps_to_an_order_by_name(small_store: Store) -> None:

@@ -3,17 +3,13 @@ after a confirmation that states the count and the total."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual.pilot import Pilot
-
+from tests.tui.tab_pilot import main_screen, settle
 from workbench.domain.proposals import ProposalState
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.store.tables import ProposalRow
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.confirm import ConfirmScreen
-from workbench.tui.screens.main import MainScreen
 from workbench.tui.widgets.activity_list import SELECTED, ActivityList, format_row
 
 # The list, newest first: payout 77, refund on #1002 (its tie-out fails), #1002, #1001.
@@ -28,19 +24,6 @@ def states(store: Store) -> dict[str, str]:
             for key in (PAYOUT, REFUND, ORDER_1002, ORDER_1001)
             if (row := session.get(ProposalRow, key)) is not None
         }
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.app.screen.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main_screen(app: WorkbenchApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_space_marks_rows_and_a_approves_only_the_selection(small_store: Store) -> None:

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.qbo.qbo_support import API_URL, Env, make_env
+from tests.tui.tab_pilot import settle
 from workbench.services.settings_edit import SettingsEditor
 from workbench.tui.screens.settings import SettingsScreen
 
@@ -32,12 +33,6 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.settings_screen, callback=self.results.append)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_into(pilot: Pilot[Any], field: str, text: str, *, keys: bool = False) -> None:

@@ -6,17 +6,12 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.tui.tab_pilot import settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
 
 SIZE = (140, 40)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_review_screen(snap_compare: Any, small_store: Store) -> None:
