@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from workbench.config import Settings
-from workbench.qbo.client import QboClient
 from workbench.services import line_mapping, review
 from workbench.services.activity import (
     ActivityDetail,
@@ -24,9 +24,14 @@ from workbench.services.item_search import ItemChoice, Search, item_search
 from workbench.services.line_mapping import MappingReport, ProductLine
 from workbench.services.progress import ProgressCallback, ignore_progress
 from workbench.services.review import CleanSummary, DecisionReport
-from workbench.services.sync_all import FullSyncResult
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
+
+if TYPE_CHECKING:
+    # Types only: the HTTP client and the sync are loaded by whoever builds the workspace,
+    # not by the app's first screen.
+    from workbench.qbo.client import QboClient
+    from workbench.services.sync_all import FullSyncResult
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.main import MainScreen
-from workbench.tui.screens.settings import SettingsScreen
 
 
 class WorkbenchApp(App[None], ReportsWorkerFailures):
@@ -52,6 +51,8 @@ class WorkbenchApp(App[None], ReportsWorkerFailures):
             )
         )  # fmt: skip
         if self.first_run:
+            from workbench.tui.screens.settings import SettingsScreen
+
             self.push_screen(SettingsScreen(first_run=True))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -61,6 +62,10 @@ class WorkbenchApp(App[None], ReportsWorkerFailures):
         return True
 
     def action_settings(self) -> None:
+        # Imported here: the settings screen brings the OAuth flow and its HTTP client, which
+        # the first screen does not need.
+        from workbench.tui.screens.settings import SettingsScreen
+
         if isinstance(self.screen, SettingsScreen) or self.workspace.settings is None:
             return
 
