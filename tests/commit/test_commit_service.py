@@ -314,3 +314,23 @@ def test_a_partly_posted_invoice_cannot_be_taken_back_from_the_commit(books: Boo
     ]  # fmt: skip
     assert len(linked) == 2
     assert books.state_of(key) == ProposalState.POSTED
+
+
+def test_an_entry_never_answered_and_never_applied_fails_instead_of_looping(
+    books: Books,
+) -> None:
+    class NeverAnswers(QboClient):
+        def batch(self, items: Any, *, request_id: str | None = None) -> Any:
+            raise QboError("QuickBooks did not answer the POST batch")
+
+    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
+
+    client = NeverAnswers(
+        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
+        transport=books.sandbox.qbo_transport,
+    )  # fmt: skip
+    with client:
+        report = commit(books.store, client, reviewer="ada", batch_size=30)
+    assert sorted(k for k, _m in report.failed) == sorted(books.approved)
+    assert all("without an answer" in message for _k, message in report.failed)
+    assert books.posted_keys().total() == 0

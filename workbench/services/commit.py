@@ -56,6 +56,8 @@ MAX_BATCH = 30
 # considered abandoned (it heartbeats after every batch call; a 429 wait is at most ~60 s).
 LEASE = timedelta(minutes=5)
 COMMITTABLE = (ProposalState.APPROVED.value, ProposalState.FAILED.value)
+# Tries of one outbox row whose answer was lost and which was then not found in QuickBooks.
+MAX_ATTEMPTS = 5
 
 
 class CommitStopped(WorkbenchError):
@@ -190,6 +192,7 @@ class _Committer:
         self.committer = f"{self.host}:{os.getpid()}:{self.batch_id}"
         self.report = CommitReport(batch_id=self.batch_id)
         self.customers: dict[str, str] = {}
+        self.failed_keys: set[str] = set()
         self.started = Progress("Posting", 0).started
 
     # -- batch bookkeeping ------------------------------------------------------------------
@@ -453,6 +456,15 @@ class _Committer:
                 if found is not None:
                     self._posted(session, current, dict(found))
                     self.report.recovered += 1
+                elif current.attempts >= MAX_ATTEMPTS:
+                    # Sent again and again without an answer, and never applied: something
+                    # about this entry (its size, a QBO outage for it) needs a person.
+                    message = (
+                        f"sent {current.attempts} times without an answer from QuickBooks, and "
+                        "it is not in QuickBooks: check the entry and QuickBooks' status, then "
+                        "commit again"
+                    )
+                    self._fail(session, current, {"Error": [{"code": "", "Message": message}]})
                 else:
                     current.state = "intent"
                     session.add(current)
@@ -493,9 +505,12 @@ class _Committer:
         elif any(r.state in {"failed", "blocked"} for r in rows) and not any(
             r.state in {"intent", "sending"} for r in rows
         ):
+            if key in self.failed_keys:
+                return  # already settled as failed by this commit
             message = _fault_text(next(r for r in rows if r.state in {"failed", "blocked"}))
             proposal.state = ProposalState.FAILED.value
             self.report.failed.append((key, message))
+            self.failed_keys.add(key)
             audit.record(
                 session, actor=self.reviewer, action="post_failed", subject=key,
                 before={"state": before}, after={"state": proposal.state,
