@@ -9,12 +9,15 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from workbench.domain.proposals import ProposalState, keys_in_text
+from workbench.qbo.client import QboClient
 from workbench.qbo.entities import TRANSACTIONS
 from workbench.services.item_mappings import accept_suggestions
 from workbench.services.propose import propose_all
 from workbench.services.review import approve_clean
 from workbench.services.sandbox_session import (
+    QBO_SANDBOX_BASE,
     Sandbox,
+    SandboxTokens,
     fill_store,
     prepare_demo_books,
     start_sandbox,
@@ -108,3 +111,13 @@ def refuse_date(books: Books, key: str, part: str | None = None, *, index: int =
         row.body = body
         session.add(row)
     return original
+
+
+def sandbox_client(books: Books, cls: type[QboClient] = QboClient) -> QboClient:
+    """A client of the books' company over the in-process emulator, paced like QBO;
+    ``cls`` lets a test put a double (a client that dies after sending, …) in its place."""
+    realm = books.realm
+    return cls(
+        QBO_SANDBOX_BASE, realm, SandboxTokens(books.sandbox.qbo, realm),
+        transport=books.sandbox.qbo_transport,
+    )  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.commit.books import Books, refuse_date
+from tests.commit.books import Books, refuse_date, sandbox_client
 from workbench.domain.proposals import ProposalState
 from workbench.qbo.batch import BatchItemResult
 from workbench.qbo.client import QboClient
@@ -38,12 +38,7 @@ def test_every_approved_entry_is_posted_once_in_batches_of_the_chosen_size(books
             sizes.append(len(items))
             return super().batch(items, request_id=request_id)
 
-    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
-
-    client = Recording(
-        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
-        transport=books.sandbox.qbo_transport,
-    )  # fmt: skip
+    client = sandbox_client(books, Recording)
     with client:
         report = commit(books.store, client, reviewer="ada", batch_size=7)
     assert sorted(report.posted) == sorted(books.approved)
@@ -159,13 +154,7 @@ class DiesAfterSending(QboClient):
 
 
 def test_a_crash_after_sending_is_resolved_on_the_next_commit(books: Books) -> None:
-    sandbox = books.sandbox
-    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
-
-    dying = DiesAfterSending(
-        QBO_SANDBOX_BASE, books.realm, SandboxTokens(sandbox.qbo, books.realm),
-        transport=sandbox.qbo_transport,
-    )  # fmt: skip
+    dying = sandbox_client(books, DiesAfterSending)
     with dying, pytest.raises(KeyboardInterrupt):
         commit(books.store, dying, reviewer="ada", batch_size=4)
     with books.store.session() as session:
@@ -190,12 +179,7 @@ def test_an_entry_unapproved_after_an_interruption_is_not_posted(books: Books) -
         def batch(self, items: Any, *, request_id: str | None = None) -> Any:
             raise KeyboardInterrupt
 
-    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
-
-    stopping = StopsBeforeSending(
-        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
-        transport=books.sandbox.qbo_transport,
-    )  # fmt: skip
+    stopping = sandbox_client(books, StopsBeforeSending)
     with stopping, pytest.raises(KeyboardInterrupt):
         commit(books.store, stopping, reviewer="ada", batch_size=3)
     changed_mind = books.approved[-1]
@@ -215,12 +199,7 @@ def test_quickbooks_unreachable_stops_the_commit_without_losing_anything(books: 
         def query(self, select: Any) -> Any:
             raise QboError("QuickBooks did not answer")
 
-    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
-
-    down = Unreachable(
-        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
-        transport=books.sandbox.qbo_transport,
-    )  # fmt: skip
+    down = sandbox_client(books, Unreachable)
     with down, pytest.raises(CommitStopped, match="nothing was lost"):
         commit(books.store, down, reviewer="ada")
     with quick_client(books) as client:
@@ -323,12 +302,7 @@ def test_an_entry_never_answered_and_never_applied_fails_instead_of_looping(
         def batch(self, items: Any, *, request_id: str | None = None) -> Any:
             raise QboError("QuickBooks did not answer the POST batch")
 
-    from workbench.services.sandbox_session import QBO_SANDBOX_BASE, SandboxTokens
-
-    client = NeverAnswers(
-        QBO_SANDBOX_BASE, books.realm, SandboxTokens(books.sandbox.qbo, books.realm),
-        transport=books.sandbox.qbo_transport,
-    )  # fmt: skip
+    client = sandbox_client(books, NeverAnswers)
     with client:
         report = commit(books.store, client, reviewer="ada", batch_size=30)
     assert sorted(k for k, _m in report.failed) == sorted(books.approved)

@@ -332,3 +332,15 @@ def fault_from_http(
     return QboFault(
         [FaultError(code, f"HTTP {status}", snippet)], status=status, intuit_tid=intuit_tid
     )
+
+
+def describe_stored(fault: Mapping[str, Any] | None) -> str | None:
+    """One line from a stored fault (``to_json`` plus the hint): code, message, detail, hint."""
+    if not fault:
+        return None
+    first = (fault.get("Error") or [{}])[0]
+    text = " ".join(
+        str(x) for x in (first.get("code"), first.get("Message"), first.get("Detail")) if x
+    )
+    hint = fault.get("hint")
+    return text + (f" — {hint}" if hint else "")

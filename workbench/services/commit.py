@@ -41,7 +41,7 @@ from workbench.domain.proposals import ProposalState
 from workbench.errors import WorkbenchError
 from workbench.qbo.batch import BatchItem
 from workbench.qbo.client import QboClient, derive_request_id
-from workbench.qbo.errors import QboAuthError, QboError, QboFault
+from workbench.qbo.errors import QboAuthError, QboError, QboFault, describe_stored
 from workbench.qbo.querylang import Select
 from workbench.services import audit
 from workbench.services.commit_lock import commit_lock
@@ -527,14 +527,7 @@ def _position(row: OutboxRow) -> int:
 
 
 def _fault_text(row: OutboxRow) -> str:
-    fault = row.fault or {}
-    errors = fault.get("Error") or [{}]
-    first = errors[0]
-    text = " ".join(
-        str(x) for x in (first.get("code"), first.get("Message"), first.get("Detail")) if x
-    )
-    hint = fault.get("hint")
-    return f"{row.part}: {text}" + (f" — {hint}" if hint else "")
+    return f"{row.part}: {describe_stored(row.fault) or 'refused'}"
 
 
 def commit(

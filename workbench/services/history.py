@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from workbench import jsonmoney
+from workbench.qbo.errors import describe_stored
 from workbench.store import outbox_repo
 from workbench.store.engine import Store
 from workbench.store.tables import AuditRow, CommitBatchRow
@@ -101,17 +102,6 @@ def batches(store: Store, *, limit: int | None = None) -> list[BatchSummary]:
         ]
 
 
-def _message(fault: dict[str, Any] | None) -> str | None:
-    if not fault:
-        return None
-    first = (fault.get("Error") or [{}])[0]
-    text = " ".join(
-        str(x) for x in (first.get("code"), first.get("Message"), first.get("Detail")) if x
-    )
-    hint = fault.get("hint")
-    return text + (f" — {hint}" if hint else "")
-
-
 def entries(store: Store, batch_id: str) -> list[BatchEntry]:
     with store.session() as session:
         return [
@@ -122,7 +112,7 @@ def entries(store: Store, batch_id: str) -> list[BatchEntry]:
                 r.state,
                 r.qbo_id,
                 r.amount,
-                _message(r.undo_fault) or _message(r.fault),
+                describe_stored(r.undo_fault) or describe_stored(r.fault),
             )
             for r in outbox_repo.batch_rows(session, batch_id)
         ]
@@ -131,10 +121,15 @@ def entries(store: Store, batch_id: str) -> list[BatchEntry]:
 # -- audit log ----------------------------------------------------------------------------------
 
 
-def audit_rows(store: Store, *, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """The log in order, as plain values (JSON text for before/after)."""
+def audit_rows(
+    store: Store, *, since: datetime | None = None, newest: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The log in order, as plain values; ``newest=N`` gives only the last N, newest first
+    (the History tab's view: the log grows with every post, so it is never read whole)."""
     with store.session() as session:
         query = select(AuditRow).order_by(col(AuditRow.id))
+        if newest is not None:
+            query = select(AuditRow).order_by(col(AuditRow.id).desc()).limit(newest)
         if since is not None:
             query = query.where(col(AuditRow.at) >= since)
         for row in session.scalars(query):

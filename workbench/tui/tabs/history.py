@@ -119,8 +119,7 @@ class HistoryTab(Vertical, ReportsWorkerFailures):
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def load(self) -> None:
         store = self.workspace.store
-        audit = list(history.audit_rows(store))[-AUDIT_ROWS:]
-        audit.reverse()
+        audit = list(history.audit_rows(store, newest=AUDIT_ROWS))
         self.post_message(self.Loaded(history.batches(store), audit))
 
     @on(Loaded)
