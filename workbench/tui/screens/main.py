@@ -23,7 +23,6 @@ from textual.worker import get_current_worker
 
 from workbench.domain.money import format_amount
 from workbench.services.activity import ActivityRow
-from workbench.services.line_mapping import ProductLine, unmapped_first
 from workbench.services.progress import Progress, SyncCancelled
 from workbench.services.review_filter import ReviewFilter, SortOrder
 from workbench.services.workspace import Summary, Workspace
@@ -34,19 +33,15 @@ from workbench.tui.messages import (
     CommitPending,
     DecisionMade,
     DetailLoaded,
-    LinesLoaded,
-    MappingDone,
     QueueLoaded,
-    SuggestionsLoaded,
     SyncFinished,
     SyncProgressed,
 )
 from workbench.tui.screens.confirm import ConfirmScreen
-from workbench.tui.screens.line_chooser import LineChooser
+from workbench.tui.screens.line_mapping_flow import MapsProductLines
 from workbench.tui.widgets.activity_list import ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 from workbench.tui.widgets.filter_bar import FilterBar
-from workbench.tui.widgets.item_picker import ItemPicker
 
 if TYPE_CHECKING:
     from workbench.services.commit import CommitReport
@@ -80,7 +75,7 @@ def _totals(totals: Mapping[str, Decimal]) -> str:
     return " + ".join(f"{format_amount(v, c)} {c}" for c, v in sorted(totals.items())) or "0"
 
 
-class MainScreen(Screen[None], ReportsWorkerFailures):
+class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
     COMMANDS = {ReviewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_select", "Select", id="review.select"),
@@ -377,88 +372,6 @@ class MainScreen(Screen[None], ReportsWorkerFailures):
     def run_approve_clean(self, keys: list[str]) -> None:
         report = self.workspace.approve_clean(keys, self.app_user)
         self.post_message(DecisionMade("approve", report.changed, report.refused))
-
-    # Mapping a line ------------------------------------------------------------------------
-
-    def action_map_line(self) -> None:
-        row = self.current_row
-        if row is not None and row.kind == "order":
-            self.load_lines(row)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
-    def load_lines(self, row: ActivityRow) -> None:
-        self.post_message(LinesLoaded(row, self.workspace.product_lines(row)))
-
-    @on(LinesLoaded)
-    def _lines_loaded(self, message: LinesLoaded) -> None:
-        lines = unmapped_first(message.lines)
-        if not lines:
-            self.notify(f"{message.row.label} has no product line to map.", severity="warning")
-            return
-        unmapped = [line for line in lines if not line.mapped]
-        if len(lines) == 1 or len(unmapped) == 1:
-            self.load_suggestions(lines[0])
-            return
-
-        def chosen(line: ProductLine | None) -> None:
-            if line is not None:
-                self.load_suggestions(line)
-
-        title = f"Which line of {message.row.label.removesuffix(' Order')} to map?"
-        self.app.push_screen(LineChooser(title, lines), chosen)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
-    def load_suggestions(self, line: ProductLine) -> None:
-        self.post_message(
-            SuggestionsLoaded(line, self.workspace.item_suggestions(line.product_key))
-        )
-
-    @on(SuggestionsLoaded)
-    def _suggestions_loaded(self, message: SuggestionsLoaded) -> None:
-        line = message.line
-
-        def chosen(item_id: str | None) -> None:
-            if item_id is not None:
-                self.start_mapping(line, item_id)
-
-        mapped = f" (now {line.target_name})" if line.target_name else ""
-        picker = ItemPicker(
-            self.workspace.item_search(),
-            f"Map “{line.label}”{mapped} to a QuickBooks item",
-            suggestions=message.suggestions,
-        )
-        self.app.push_screen(picker, chosen)
-
-    def start_mapping(self, line: ProductLine, item_id: str) -> None:
-        self.mapping = True
-        self._show_progress(f"Mapping {line.label}: rebuilding proposals…")
-        self.run_mapping(line, item_id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="mapping")
-    def run_mapping(self, line: ProductLine, item_id: str) -> None:
-        def report(progress: Progress) -> None:
-            self.post_message(SyncProgressed(progress.describe(), progress.done, progress.total))
-
-        try:
-            result = self.workspace.map_product(line.product_key, item_id, self.app_user, report)
-        finally:
-            self.app.call_from_thread(self._mapping_ended)
-        self.post_message(MappingDone(line, result))
-
-    def _mapping_ended(self) -> None:
-        self.mapping = False
-        self._hide_progress()
-
-    @on(MappingDone)
-    def _mapping_done(self, message: MappingDone) -> None:
-        built = message.report.proposals.built
-        self.notify(
-            f"{message.line.label} → {message.report.item_name}; "
-            f"{built:,} proposal{'s' if built != 1 else ''} rebuilt",
-            title="Mapped",
-        )
-        self.load_queue()
-        self.load_detail(self.activity.cursor)
 
     # Commit --------------------------------------------------------------------------------
 
