@@ -27,6 +27,14 @@ TZ = ZoneInfo("America/New_York")
 @pytest.fixture
 def small_store(tmp_path: Path) -> Iterator[Store]:
     store = open_store(f"sqlite:///{tmp_path / 'tui.db'}")
+    fill_small_store(store)
+    yield store
+    store.close()
+
+
+def fill_small_store(store: Store) -> None:
+    """Four orders (one a test, one cancelled unpaid), a refund, a payout and its balance rows,
+    the roles and two aliases, and every proposal built."""
     nodes = [
         order_node(1001, processed_at="2026-11-01T15:00:00Z", customer="Zoë Kowalski"),
         order_node(1002, processed_at="2026-11-02T15:00:00Z", refund="45.00"),
@@ -77,5 +85,3 @@ def small_store(tmp_path: Path) -> Iterator[Store]:
                 )
             )  # fmt: skip
     propose_all(store)
-    yield store
-    store.close()

@@ -7,6 +7,7 @@ not on screen.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -111,27 +112,101 @@ def count_reviewable(store: Store) -> int:
         return int(session.scalar(count_statement(ReviewFilter())) or 0)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the queue has read of its view, swapped whole so a reader on another thread sees
+    one load or the next, never a mix."""
+
+    keys: list[tuple[str, str]]
+    count: int
+    complete: bool
+    generation: int
+
+
 class ReviewQueue:
     """Ordered keys of everything in view (newest first unless sorted otherwise), with row
-    look-ups by window. ``view`` and ``sort`` take effect at the next :meth:`reload`."""
+    look-ups by window. ``view`` and ``sort`` take effect at the next :meth:`reload`.
+
+    At 100,000 records reading and ordering every key takes ~0.3 s, which the first screen
+    cannot afford; :meth:`reload_head` reads the first window and the count at once (indexed,
+    milliseconds) and :meth:`load_rest` the full list behind it. Until then a window beyond
+    the head is read by offset.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.keys: list[tuple[str, str]] = []
         self.view = ReviewFilter()
         self.sort = SortOrder.NEWEST
-        self._positions: dict[tuple[str, str], int] | None = None
+        self._loaded = _Loaded([], 0, True, 0)
+        self._positions: tuple[_Loaded, dict[tuple[str, str], int]] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        """Every key in view, in order (read now if only the head was loaded)."""
+        if not self._loaded.complete:
+            self.load_rest()
+        return self._loaded.keys
+
+    @property
+    def complete(self) -> bool:
+        return self._loaded.complete
 
     def reload(self) -> int:
-        statement = keys_statement(self.view, self.sort)
-        with self._store.session() as session:
-            keys = [(k, i) for k, i in session.execute(statement)]
-        # One assignment: a reader on another thread sees the old list or the new, never half.
-        self.keys, self._positions = keys, None
+        """Read every key in view; returns how many there are."""
+        generation = self._begin()
+        keys = self._read_all()
+        self._finish(generation, keys)
         return len(keys)
 
+    def reload_head(self, window: int) -> int:
+        """Read the first ``window`` keys and the count; returns the count."""
+        generation = self._begin()
+        view, sort = self.view, self.sort
+        with self._store.session() as session:
+            head = [(r.k, r.i) for r in session.execute(keys_statement(view, sort, limit=window))]
+            count = (
+                len(head) if len(head) < window
+                else int(session.scalar(count_statement(view)) or 0)
+            )  # fmt: skip
+        self._finish(generation, head, count)
+        return count
+
+    def load_rest(self) -> bool:
+        """Read the full list after :meth:`reload_head`; True when rows already shown moved
+        (the data changed in between), so the screen must repaint. A newer reload wins: the
+        list of an older one is dropped."""
+        loaded = self._loaded
+        if loaded.complete:
+            return False
+        keys = self._read_all()
+        if not self._finish(loaded.generation, keys):
+            return False
+        return len(keys) != loaded.count or keys[: len(loaded.keys)] != loaded.keys
+
+    def _begin(self) -> int:
+        with self._lock:
+            generation = self._loaded.generation + 1
+            self._loaded = replace(self._loaded, generation=generation)
+            return generation
+
+    def _read_all(self) -> list[tuple[str, str]]:
+        with self._store.session() as session:
+            return [(r.k, r.i) for r in session.execute(keys_statement(self.view, self.sort))]
+
+    def _finish(
+        self, generation: int, keys: list[tuple[str, str]], count: int | None = None
+    ) -> bool:
+        """Keep what was read unless a newer reload began meanwhile; True when kept."""
+        count = len(keys) if count is None else count
+        with self._lock:
+            if generation != self._loaded.generation:
+                return False
+            self._loaded = _Loaded(keys, count, count <= len(keys), generation)
+            return True
+
     def __len__(self) -> int:
-        return len(self.keys)
+        return self._loaded.count
 
     def total(self) -> int:
         """Everything to review, whatever the filter."""
@@ -139,11 +214,12 @@ class ReviewQueue:
 
     def position(self, kind: str, record_id: str) -> int | None:
         """Where a record sits in the current view (None when the filter hides it)."""
-        positions = self._positions
-        if positions is None:
-            positions = {key: n for n, key in enumerate(self.keys)}
-            self._positions = positions
-        return positions.get((kind, record_id))
+        keys = self.keys
+        loaded, cached = self._positions or (None, {})
+        if loaded is not self._loaded:
+            cached = {key: n for n, key in enumerate(keys)}
+            self._positions = (self._loaded, cached)
+        return cached.get((kind, record_id))
 
     def proposal_keys(self) -> list[str]:
         """The proposal key of every record in view that has one, read in SQL."""
@@ -159,8 +235,16 @@ class ReviewQueue:
         with self._store.session() as session:
             return [(i, n) for i, n in session.execute(orders_named_statement(text, limit))]
 
+    def _window(self, start: int, stop: int) -> list[tuple[str, str]]:
+        loaded = self._loaded
+        if loaded.complete or stop <= len(loaded.keys):
+            return loaded.keys[start:stop]
+        statement = keys_statement(self.view, self.sort, limit=stop - start, offset=start)
+        with self._store.session() as session:
+            return [(r.k, r.i) for r in session.execute(statement)]
+
     def rows(self, start: int, stop: int) -> list[ActivityRow]:
-        window = self.keys[max(start, 0) : max(stop, 0)]
+        window = self._window(max(start, 0), max(stop, 0))
         wanted: dict[str, list[str]] = {ORDER: [], REFUND: [], PAYOUT: []}
         for kind, key in window:
             wanted[kind].append(key)

@@ -47,7 +47,13 @@ class ShopRow(SQLModel, table=True):
 
 class OrderRow(SQLModel, table=True):
     __tablename__ = "shopify_order"
-    __table_args__ = (Index("ix_shopify_order_date_id", "local_date", "id"),)
+    __table_args__ = (
+        Index("ix_shopify_order_date_id", "local_date", "id"),
+        # The review list's order, covering its filters and amount: the first window is read
+        # from the index's end without sorting or touching the rows (see review_view).
+        Index("ix_shopify_order_review", "local_date", "processed_at", "id", "test",
+              "cancelled_at", "total_received", "total_price"),
+    )  # fmt: skip
 
     id: str = Field(primary_key=True)
     legacy_id: str = Field(index=True)
@@ -103,6 +109,9 @@ class LineItemRow(SQLModel, table=True):
 
 class RefundRow(SQLModel, table=True):
     __tablename__ = "shopify_refund"
+    __table_args__ = (
+        Index("ix_shopify_refund_review", "local_date", "created_at", "id", "order_id", "total"),
+    )
 
     id: str = Field(primary_key=True)
     order_id: str = Field(foreign_key="shopify_order.id", index=True)
@@ -132,7 +141,10 @@ class TransactionRow(SQLModel, table=True):
 
 class PayoutRow(SQLModel, table=True):
     __tablename__ = "shopify_payout"
-    __table_args__ = (Index("ix_shopify_payout_date_id", "local_date", "id"),)
+    __table_args__ = (
+        Index("ix_shopify_payout_date_id", "local_date", "id"),
+        Index("ix_shopify_payout_review", "local_date", "issued_at", "id", "net"),
+    )
 
     id: str = Field(primary_key=True)
     legacy_id: str = Field(index=True)

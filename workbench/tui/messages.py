@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from workbench.services.activity import ActivityDetail, ActivityRow
     from workbench.services.commit import Pending
-
-from workbench.services.activity import ActivityDetail, ActivityRow
-from workbench.services.item_search import ItemChoice
-from workbench.services.line_mapping import MappingReport, ProductLine
-from workbench.services.review import CleanSummary
-from workbench.services.workspace import Summary
+    from workbench.services.item_search import ItemChoice
+    from workbench.services.line_mapping import MappingReport, ProductLine
+    from workbench.services.review import CleanSummary
+    from workbench.services.workspace import Summary
 
 
 class QueueLoaded(Message):
@@ -21,6 +20,15 @@ class QueueLoaded(Message):
         super().__init__()
         self.count = count
         self.summary = summary
+
+
+class QueueCompleted(Message):
+    """The full key list arrived behind the first window; ``moved`` when rows already shown
+    changed place (the store changed in between)."""
+
+    def __init__(self, moved: bool) -> None:
+        super().__init__()
+        self.moved = moved
 
 
 class DetailLoaded(Message):

@@ -33,13 +33,14 @@ from workbench.tui.messages import (
     CommitPending,
     DecisionMade,
     DetailLoaded,
+    QueueCompleted,
     QueueLoaded,
     SyncFinished,
     SyncProgressed,
 )
 from workbench.tui.screens.confirm import ConfirmScreen
 from workbench.tui.screens.line_mapping_flow import MapsProductLines
-from workbench.tui.widgets.activity_list import ActivityList
+from workbench.tui.widgets.activity_list import PAGE, ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 from workbench.tui.widgets.filter_bar import FilterBar
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from workbench.services.commit import CommitReport
 
 RELOAD_EVERY = 0.5
+FIRST_WINDOW = PAGE  # rows read before the first screen shows: the list's first page
 # The other tabs are built the first time they are shown: their modules (and the services
 # behind them) are not needed for the first screen, which must be up in well under a second.
 LAZY_TABS = {
@@ -491,8 +493,16 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load_queue(self) -> None:
-        count = self.workspace.reload()
+        # The first window shows at once; the full key list (for far moves, jumps and
+        # positions) follows in the same worker, and a repaint only if rows already shown moved.
+        queue = self.workspace.queue
+        count = queue.reload_head(FIRST_WINDOW)
         self.post_message(QueueLoaded(count, self.workspace.summary()))
+        if queue.complete:
+            return
+        moved = queue.load_rest()
+        if not get_current_worker().is_cancelled:
+            self.post_message(QueueCompleted(moved))
 
     @on(QueueLoaded)
     def _queue_loaded(self, message: QueueLoaded) -> None:
@@ -502,15 +512,26 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
             # move for ~200 ms every few dozen keys.
             gc.freeze()
         self._summary = message.summary
-        activity = self.activity
-        if self._jump_to is not None:
-            position = self.workspace.queue.position(*self._jump_to)
-            self._jump_to = None
-            if position is not None:
-                activity.cursor = position
-        activity.reload()
+        if self.workspace.queue.complete:
+            self._jump()
+        self.activity.reload()
         self._show_title()
         self.refresh_bindings()
+
+    @on(QueueCompleted)
+    def _queue_completed(self, message: QueueCompleted) -> None:
+        if message.moved:
+            self.activity.reload()
+        self._jump()
+
+    def _jump(self) -> None:
+        """Put the cursor on the record a jump asked for, once the full list is known."""
+        if self._jump_to is None:
+            return
+        position = self.workspace.queue.position(*self._jump_to)
+        self._jump_to = None
+        if position is not None:
+            self.activity.move_to(position)
 
     def _show_title(self) -> None:
         summary = self._summary
