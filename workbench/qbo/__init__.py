@@ -5,35 +5,7 @@ Follows reference/quickbooks-online.md. One module per job: ``errors`` (faults a
 entity allows), ``batch``, ``limits`` (pacing and retry rules), ``tokens`` (where secrets live),
 ``oauth`` (Intuit's endpoints), ``session`` (refresh order), ``loopback`` (the redirect
 listener), ``client`` (the API), ``refdata`` (what a sync reads), ``connect`` (from settings).
+
+Import the modules themselves: the package re-exports nothing, so that reading the token store
+at start-up does not load the HTTP client.
 """
-
-from __future__ import annotations
-
-from workbench.qbo.batch import BatchItem, BatchItemResult
-from workbench.qbo.client import QboClient, derive_request_id
-from workbench.qbo.errors import (
-    QboAuthError,
-    QboConfigError,
-    QboError,
-    QboFault,
-    QboUnknownOutcome,
-)
-from workbench.qbo.models import CompanySettings, QboObject, QueryPage
-from workbench.qbo.querylang import Select, quote
-
-__all__ = [
-    "BatchItem",
-    "BatchItemResult",
-    "CompanySettings",
-    "QboAuthError",
-    "QboClient",
-    "QboConfigError",
-    "QboError",
-    "QboFault",
-    "QboObject",
-    "QboUnknownOutcome",
-    "QueryPage",
-    "Select",
-    "derive_request_id",
-    "quote",
-]

@@ -23,7 +23,7 @@ from workbench.qbo.errors import QboAuthError, QboConfigError, QboError
 from workbench.qbo.loopback import LoopbackListener
 from workbench.qbo.oauth import IntuitOAuth
 from workbench.qbo.session import TokenManager
-from workbench.qbo.tokens import TokenSet, TokenStore, open_token_store, seed
+from workbench.qbo.tokens import TokenSet, open_token_store, stored_connection
 
 CONSENT_TIMEOUT = 300.0
 
@@ -56,18 +56,6 @@ def intuit_oauth(
         token_url=settings.qbo_token_url,
         authorize_url=settings.qbo_authorize_url,
         transport=transport,
-    )
-
-
-def stored_connection(settings: Settings, store: TokenStore | None = None) -> TokenSet | None:
-    """The stored connection, (re)seeded from WORKBENCH_QBO_REFRESH_TOKEN when that is new."""
-    store = store or open_token_store(settings.data_dir)
-    secret = settings.qbo_refresh_token
-    return seed(
-        store,
-        refresh_token=secret.get_secret_value() if secret else None,
-        realm_id=settings.qbo_realm_id,
-        api_url=settings.qbo_api_url,
     )
 
 

@@ -16,9 +16,12 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from workbench.qbo.errors import QboConfigError, QboError
+
+if TYPE_CHECKING:
+    from workbench.config import Settings
 
 FILE_NAME = "qbo-tokens.json"
 KEYRING_SERVICE = "workbench-qbo"
@@ -272,3 +275,18 @@ def seed(
     )
     store.save(seeded)
     return seeded
+
+
+def stored_connection(settings: Settings, store: TokenStore | None = None) -> TokenSet | None:
+    """The stored connection, (re)seeded from WORKBENCH_QBO_REFRESH_TOKEN when that is new.
+
+    Here rather than in ``connect`` because the app asks it at start-up, before it needs the
+    HTTP client or the OAuth flow."""
+    store = store or open_token_store(settings.data_dir)
+    secret = settings.qbo_refresh_token
+    return seed(
+        store,
+        refresh_token=secret.get_secret_value() if secret else None,
+        realm_id=settings.qbo_realm_id,
+        api_url=settings.qbo_api_url,
+    )

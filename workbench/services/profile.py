@@ -1,23 +1,34 @@
-"""Building the real clients from the settings: the only place that reads credentials."""
+"""Building the real clients from the settings: the only place that reads credentials.
+
+The app asks for its runners at start-up but runs them later, so the clients and the syncs
+(HTTP, GraphQL, the proposal builder) are imported when a runner runs, not before the first
+screen.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
-from workbench.qbo.client import QboClient
-from workbench.qbo.connect import open_client, stored_connection
+from workbench.qbo.tokens import stored_connection
 from workbench.services.progress import ProgressCallback
-from workbench.services.qbo_sync import QboSyncResult, sync_qbo
-from workbench.services.shopify_sync import SyncResult, sync_shopify
-from workbench.services.sync_all import FullSyncResult, sync_all
-from workbench.shopify.client import ShopifyClient, TokenProvider
 from workbench.store.engine import Store
+
+if TYPE_CHECKING:
+    from workbench.qbo.client import QboClient
+    from workbench.services.qbo_sync import QboSyncResult
+    from workbench.services.shopify_sync import SyncResult
+    from workbench.services.sync_all import FullSyncResult
+    from workbench.shopify.client import ShopifyClient
 
 
 def shopify_client(settings: Settings) -> ShopifyClient:
+    from workbench.shopify.client import ShopifyClient, TokenProvider
+
     if not settings.shopify_configured or settings.shopify_shop_url is None:
         raise WorkbenchError(
             "Shopify is not configured: set WORKBENCH_SHOPIFY_SHOP_URL and either "
@@ -46,6 +57,8 @@ def shopify_sync_runner(
         return None
 
     def run(progress: ProgressCallback) -> SyncResult:
+        from workbench.services.shopify_sync import sync_shopify
+
         with shopify_client(settings) as client:
             return sync_shopify(
                 store, client, since=since or settings.sync_start_date, full=full, bulk=bulk,
@@ -62,8 +75,16 @@ def full_sync_runner(
     shopify = shopify_sync_runner(settings, store)
     if shopify is None:
         return None
-    qbo = qbo_sync_runner(settings, store)
-    return lambda progress: sync_all(store, shopify, progress, settings, sync_qbo=qbo)
+
+    def run(progress: ProgressCallback) -> FullSyncResult:
+        from workbench.services.sync_all import sync_all
+
+        # Whether QuickBooks is connected is asked now, not when the app starts: reading the
+        # keyring costs ~0.1 s, and a connection made in the settings screen then counts.
+        qbo = qbo_sync_runner(settings, store)
+        return sync_all(store, shopify, progress, settings, sync_qbo=qbo)
+
+    return run
 
 
 def qbo_sync_runner(
@@ -74,15 +95,31 @@ def qbo_sync_runner(
         return None
 
     def run(progress: ProgressCallback) -> QboSyncResult:
+        from workbench.qbo.connect import open_client
+        from workbench.services.qbo_sync import sync_qbo
+
         with open_client(settings) as client:
             return sync_qbo(store, client, progress=progress)
 
     return run
 
 
-def qbo_client_factory(settings: Settings) -> Callable[[], QboClient] | None:
-    """Opens a client for the connected company (the caller closes it), or None if not
-    connected: what the app uses to create items and post approved entries."""
-    if stored_connection(settings) is None:
-        return None
-    return lambda: open_client(settings)
+class QboAccess:
+    """Opens a client for the connected company (the caller closes it): what the app uses to
+    create items and post approved entries.
+
+    Whether a company is connected is read from the token store on first ask, not when the
+    app starts (loading the keyring costs ~0.1 s of the first screen).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @functools.cached_property
+    def connected(self) -> bool:
+        return stored_connection(self._settings) is not None
+
+    def __call__(self) -> QboClient:
+        from workbench.qbo.connect import open_client
+
+        return open_client(self._settings)

@@ -26,9 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 import platformdirs
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
@@ -44,8 +43,13 @@ from workbench.config import (
 from workbench.domain.posting.context import CustomerMode, Workflow
 from workbench.domain.posting.docnumber import TemplateError, render
 from workbench.errors import WorkbenchError
-from workbench.qbo import connect as qbo_connect
 from workbench.qbo.errors import QboError
+from workbench.qbo.tokens import stored_connection
+
+if TYPE_CHECKING:
+    # The consent flow and its HTTP client load when the screen connects, not at start-up
+    # (the app asks needs_setup before its first screen).
+    import httpx
 
 SECRET_FIELDS = frozenset({"shopify_token", "shopify_client_secret", "qbo_client_secret"})
 TEXT_FIELDS = (
@@ -255,7 +259,7 @@ class SettingsEditor:
         *,
         transport: httpx.BaseTransport | None = None,
         open_browser: Callable[[str], bool] | None = _gui_browser,
-        consent_timeout: float = qbo_connect.CONSENT_TIMEOUT,
+        consent_timeout: float | None = None,
         wall_clock: Callable[[], float] | None = None,
     ) -> None:
         self._transport = transport
@@ -386,7 +390,7 @@ class SettingsEditor:
         """The stored connection, read locally (no call to QuickBooks)."""
         try:
             settings = load_settings()
-            tokens = qbo_connect.stored_connection(settings)
+            tokens = stored_connection(settings)
         except (ConfigError, QboError) as exc:
             return QboConnection(False, f"not connected: {exc}")
         if tokens is None:
@@ -395,6 +399,8 @@ class SettingsEditor:
 
     def check(self) -> QboConnection:
         """One CompanyInfo call: does the stored connection work, and to which company?"""
+        from workbench.qbo import connect as qbo_connect
+
         try:
             settings = load_settings()
             state = qbo_connect.status(
@@ -412,13 +418,15 @@ class SettingsEditor:
 
         ``echo`` receives the lines to show, including the address to open.
         """
+        from workbench.qbo import connect as qbo_connect
+
         settings = load_settings()
         tokens = qbo_connect.connect(
             settings,
             transport=self._transport,
             open_browser=self._open_browser,
             echo=echo,
-            timeout=self._timeout,
+            timeout=qbo_connect.CONSENT_TIMEOUT if self._timeout is None else self._timeout,
             wall_clock=self._wall_clock or time.time,
         )
         return QboConnection(True, f"connected to company (realm) {tokens.realm_id}")

@@ -13,24 +13,25 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from workbench.config import Settings
-from workbench.services import line_mapping, review
+from workbench.services import review
 from workbench.services.activity import (
     ActivityDetail,
     ActivityRow,
     ReviewQueue,
     proposal_key_for,
 )
-from workbench.services.item_search import ItemChoice, Search, item_search
-from workbench.services.line_mapping import MappingReport, ProductLine
 from workbench.services.progress import ProgressCallback, ignore_progress
 from workbench.services.review import CleanSummary, DecisionReport
 from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
 
 if TYPE_CHECKING:
+    # The matcher behind `m` (rapidfuzz, the item index) loads when `m` is first pressed.
     # Types only: the HTTP client and the sync are loaded by whoever builds the workspace,
     # not by the app's first screen.
     from workbench.qbo.client import QboClient
+    from workbench.services.item_search import ItemChoice, Search
+    from workbench.services.line_mapping import MappingReport, ProductLine
     from workbench.services.sync_all import FullSyncResult
 
 
@@ -51,6 +52,7 @@ class Workspace:
         company_name: str | None = None,
         sync: Callable[[ProgressCallback], FullSyncResult] | None = None,
         qbo: Callable[[], QboClient] | None = None,
+        qbo_connected: Callable[[], bool] | None = None,
         settings: Settings | None = None,
     ) -> None:
         self.store = store
@@ -59,14 +61,16 @@ class Workspace:
         self.settings = settings
         # Opens a client for the connected company (the caller closes it); None when
         # QuickBooks is not connected, so posting and item creation are unavailable.
+        # ``qbo_connected``, when given, is asked (once) whether the factory has a company.
         self.qbo = qbo
+        self._qbo_connected = qbo_connected
         self.queue = ReviewQueue(store)
         self._company_name = company_name
         self._sync = sync
 
     @property
     def can_post(self) -> bool:
-        return self.qbo is not None
+        return self.qbo is not None and (self._qbo_connected is None or self._qbo_connected())
 
     @property
     def can_sync(self) -> bool:
@@ -100,12 +104,18 @@ class Workspace:
 
     def product_lines(self, row: ActivityRow) -> list[ProductLine]:
         """The product lines `m` can map: only orders carry them."""
+        from workbench.services import line_mapping
+
         return line_mapping.product_lines(self.store, row.id) if row.kind == "order" else []
 
     def item_suggestions(self, product_key: str) -> list[ItemChoice]:
+        from workbench.services import line_mapping
+
         return line_mapping.suggestions_for(self.store, product_key)
 
     def item_search(self) -> Search:
+        from workbench.services.item_search import item_search
+
         return item_search(self.store)
 
     def map_product(
@@ -116,6 +126,8 @@ class Workspace:
         progress: ProgressCallback = ignore_progress,
     ) -> MappingReport:
         """Map a product to an item and rebuild every proposal it affects (blocking)."""
+        from workbench.services import line_mapping
+
         return line_mapping.map_product(
             self.store, product_key, item_id, reviewer=reviewer, settings=self.settings,
             progress=progress,

@@ -14,14 +14,13 @@ from textual import on, work
 from textual.dom import DOMNode
 
 from workbench.services.activity import ActivityRow
-from workbench.services.line_mapping import ProductLine, unmapped_first
 from workbench.services.progress import Progress
 from workbench.services.workspace import Workspace
 from workbench.tui.messages import LinesLoaded, MappingDone, SuggestionsLoaded, SyncProgressed
-from workbench.tui.screens.line_chooser import LineChooser
-from workbench.tui.widgets.item_picker import ItemPicker
 
 if TYPE_CHECKING:
+    # The matcher and the pickers load with the first `m`, not with the first screen.
+    from workbench.services.line_mapping import ProductLine
     from workbench.tui.widgets.activity_list import ActivityList
 
 
@@ -57,6 +56,9 @@ class MapsProductLines(DOMNode):
 
     @on(LinesLoaded)
     def _lines_loaded(self, message: LinesLoaded) -> None:
+        from workbench.services.line_mapping import unmapped_first
+        from workbench.tui.screens.line_chooser import LineChooser
+
         lines = unmapped_first(message.lines)
         if not lines:
             self.app.notify(f"{message.row.label} has no product line to map.", severity="warning")
@@ -81,6 +83,8 @@ class MapsProductLines(DOMNode):
 
     @on(SuggestionsLoaded)
     def _suggestions_loaded(self, message: SuggestionsLoaded) -> None:
+        from workbench.tui.widgets.item_picker import ItemPicker
+
         line = message.line
 
         def chosen(item_id: str | None) -> None:

@@ -238,7 +238,7 @@ class UnmatchedSkusTab(Vertical, ReportsWorkerFailures):
         entry = self.selected
         if self.busy or entry is None:
             return
-        if self.workspace.qbo is None:
+        if not self.workspace.can_post:
             self.app.notify(
                 "Connect QuickBooks first: items are created in your company.",
                 title="QuickBooks not connected",
