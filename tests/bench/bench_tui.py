@@ -1,7 +1,7 @@
 """Benchmark: the review workbench with 100,000 pending orders (issue 9's performance figures).
 
 Run: python tests/bench/bench_tui.py [--orders 100000] [--runs 3] [--store PATH] [--rebuild]
-                                     [--moves 100] [--pages 40] [--profile]
+                                     [--moves 100] [--pages 40] [--profile] [--no-bytecode]
 
 Building the store (once): the sandbox generator makes ``--orders`` orders (fixed seed, last day
 2026-11-20); they are normalised and written with the store's bulk upserts (no HTTP: syncing
@@ -16,7 +16,9 @@ Measuring (each run a fresh process, so cold imports count):
   ``load_settings``, ``open_store``, ``configured_app``) on a profile of its own: the bench
   store, a shop that is never contacted, no QuickBooks connection, automatic sync off. Seconds
   from process start (the first line of this file) and from ``configured_app`` until the list
-  shows rows on screen *and* a key press (``j``) has been answered on screen;
+  shows rows on screen *and* a key press (``j``) has been answered on screen. An unreported
+  first run compiles the modules and later runs reuse the bytecode, as every start after an
+  installed copy's first does; ``--no-bytecode`` compiles them at every start instead;
 - repaint: for ``j`` (one row) and ``pagedown`` (one page), the time from sending the key to
   the frame that shows the moved cursor (Textual paints at most 60 frames a second, so up to
   ~17 ms of every figure is frame pacing). The key is sent through the driver as a terminal
@@ -244,11 +246,16 @@ def detail_matches(app: Any, listed: Any) -> bool:
     return detail is not None and row is not None and getattr(detail, "row", None) == row
 
 
-def profile_env(store_path: Path, home: Path) -> dict[str, str]:
+def profile_env(store_path: Path, home: Path, *, bytecode: bool) -> dict[str, str]:
     """A configured profile as `workbench` would read it: the bench store, a shop (never
     contacted: the store is not empty and automatic sync is off) and no QuickBooks connection,
-    in a home folder of its own."""
-    return {
+    in a home folder of its own.
+
+    With ``bytecode`` Python keeps compiled modules, as on any installed copy after its first
+    start (in a cache folder of the bench's, not in the source tree), even where the
+    environment sets PYTHONDONTWRITEBYTECODE, which would make every start compile the whole
+    package again."""
+    env = {
         **os.environ,
         "WORKBENCH_HOME": str(home),
         "WORKBENCH_DB": f"sqlite:///{store_path}",
@@ -256,6 +263,24 @@ def profile_env(store_path: Path, home: Path) -> dict[str, str]:
         "WORKBENCH_SHOPIFY_TOKEN": "shpat_bench",
         "WORKBENCH_AUTO_SYNC_MINUTES": "0",
     }
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "workbench-bench-pyc")
+    return env
+
+
+def run_once(path: Path, args: argparse.Namespace, *, bytecode: bool) -> str:
+    with tempfile.TemporaryDirectory(prefix="workbench-bench-home-") as home:
+        out = subprocess.run(
+            [sys.executable, __file__, "--once", "--store", str(path), "--moves",
+             str(args.moves), "--pages", str(args.pages)]
+            + (["--profile"] if args.profile else []),
+            capture_output=True, text=True, env=profile_env(path, Path(home), bytecode=bytecode),
+        )  # fmt: skip
+    if out.returncode != 0:
+        print(out.stdout, out.stderr, sep="\n")
+        raise SystemExit(out.returncode)
+    return out.stdout.rstrip()
 
 
 def main() -> None:
@@ -267,6 +292,11 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=100, help="j presses timed")
     parser.add_argument("--pages", type=int, default=40, help="pagedown presses timed")
     parser.add_argument("--profile", action="store_true", help="cProfile the start-up")
+    parser.add_argument(
+        "--no-bytecode", action="store_true",
+        help="compile every module at every start (no bytecode cache), as under "
+        "PYTHONDONTWRITEBYTECODE",
+    )  # fmt: skip
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -290,18 +320,12 @@ def main() -> None:
         )  # fmt: skip
         shutil.move(partial, path)
         print(f"built in {time.perf_counter() - started:.0f} s")
+    bytecode = not args.no_bytecode
+    if bytecode:
+        # Unreported: fills the bytecode cache, as a first start after installing does.
+        run_once(path, argparse.Namespace(moves=1, pages=1, profile=False), bytecode=True)
     for run in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="workbench-bench-home-") as home:
-            out = subprocess.run(
-                [sys.executable, __file__, "--once", "--store", str(path), "--moves",
-                 str(args.moves), "--pages", str(args.pages)]
-                + (["--profile"] if args.profile else []),
-                capture_output=True, text=True, env=profile_env(path, Path(home)),
-            )  # fmt: skip
-        if out.returncode != 0:
-            print(out.stdout, out.stderr, sep="\n")
-            raise SystemExit(out.returncode)
-        print(f"run {run + 1}:\n{out.stdout.rstrip()}")
+        print(f"run {run + 1}:\n{run_once(path, args, bytecode=bytecode)}")
 
 
 if __name__ == "__main__":
