@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from workbench.sandbox.serve import Endpoints
 
 
 def _find_shared_fixtures() -> Path | None:
@@ -93,3 +99,32 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def served() -> Iterator[Endpoints]:
+    """Both emulators served on loopback (80 orders, no rate limits), as `workbench sandbox
+    serve` runs them."""
+    from workbench.sandbox.serve import serve
+
+    ready: list[Endpoints] = []
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(
+            serve(host="127.0.0.1", shopify_port=0, qbo_port=0, orders=80, seed=3,
+                  ready=ready.append, stop=stop, limits=False)
+        )  # fmt: skip
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    for _ in range(400):
+        if ready:
+            break
+        thread.join(0.05)
+    assert ready, "the emulators did not start"
+    yield ready[0]
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(10)

@@ -3,40 +3,12 @@ inspect. What a bookkeeper scripting workbench would run."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-from collections.abc import Iterator
 
 import pytest
 
 from workbench.cli import main
-from workbench.sandbox.serve import Endpoints, serve
-
-
-@pytest.fixture
-def served() -> Iterator[Endpoints]:
-    ready: list[Endpoints] = []
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(
-            serve(host="127.0.0.1", shopify_port=0, qbo_port=0, orders=80, seed=3,
-                  ready=ready.append, stop=stop, limits=False)
-        )  # fmt: skip
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    for _ in range(400):
-        if ready:
-            break
-        thread.join(0.05)
-    assert ready, "the emulators did not start"
-    yield ready[0]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
+from workbench.sandbox.serve import Endpoints
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -34,15 +34,27 @@ def configured_app(settings: Settings, store: Store) -> WorkbenchApp:
     from workbench.services.workspace import Workspace
     from workbench.tui.app import WorkbenchApp
 
-    qbo = QboAccess(settings)
-    workspace = Workspace(
-        store, sync=full_sync_runner(settings, store), qbo=qbo,
-        qbo_connected=lambda: qbo.connected, settings=settings,
-    )  # fmt: skip
+    workspace = Workspace(store, settings=settings)
+
+    def use(current: Settings) -> None:
+        qbo = QboAccess(current)
+        workspace.reconfigure(
+            current, sync=full_sync_runner(current, store), qbo=qbo,
+            qbo_connected=lambda: qbo.connected,
+        )  # fmt: skip
+
+    def apply_saved() -> str:
+        saved = load_settings()
+        use(saved)
+        if saved.database_url != settings.database_url:
+            return "Saved and in use, except the database: restart workbench to open it."
+        return "Saved; the new settings are in use."
+
+    use(settings)
     first_run = SettingsEditor().needs_setup()
     return WorkbenchApp(
         workspace, sync_on_start=workspace.is_empty() and not first_run, user=settings.user,
-        first_run=first_run,
+        first_run=first_run, apply_settings=apply_saved,
     )  # fmt: skip
 
 

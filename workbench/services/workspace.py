@@ -68,6 +68,20 @@ class Workspace:
         self._company_name = company_name
         self._sync = sync
 
+    def reconfigure(
+        self,
+        settings: Settings,
+        *,
+        sync: Callable[[ProgressCallback], FullSyncResult] | None,
+        qbo: Callable[[], QboClient] | None,
+        qbo_connected: Callable[[], bool] | None = None,
+    ) -> None:
+        """Use settings saved while the app runs: how proposals are built, the sync and the
+        QuickBooks company. The store stays the one opened at start."""
+        self.settings = settings
+        self._sync = sync
+        self.qbo, self._qbo_connected = qbo, qbo_connected
+
     @property
     def can_post(self) -> bool:
         return self.qbo is not None and (self._qbo_connected is None or self._qbo_connected())

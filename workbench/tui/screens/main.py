@@ -141,11 +141,27 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
     def on_mount(self) -> None:
         self.activity.focus()
         self.load_queue()
+        self._start_auto_sync()
+        if self.sync_on_start and self.workspace.can_sync:
+            self.action_sync()
+
+    def _start_auto_sync(self) -> None:
+        if self._auto_timer is not None:
+            self._auto_timer.stop()
+            self._auto_timer, self.next_sync_at = None, None
         if self.auto_sync_minutes > 0 and self.workspace.can_sync:
             interval = self.auto_sync_minutes * 60
             self._auto_timer = self.set_interval(interval, self.auto_sync_due, name="auto-sync")
             self.next_sync_at = datetime.now() + timedelta(seconds=interval)
-        if self.sync_on_start and self.workspace.can_sync:
+
+    def settings_applied(self, auto_sync_minutes: int) -> None:
+        """Newly saved settings are in use: the automatic sync's clock starts again, and a
+        store still empty (the first start, just set up) is synced at once."""
+        self.auto_sync_minutes = auto_sync_minutes
+        self._start_auto_sync()
+        self.refresh_bindings()
+        self._show_title()
+        if self.workspace.can_sync and self.workspace.is_empty():
             self.action_sync()
 
     # Parts ---------------------------------------------------------------------------------
