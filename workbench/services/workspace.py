@@ -26,9 +26,9 @@ from workbench.store.engine import Store
 from workbench.store.tables import QboEntityRow, ShopRow, SyncCheckpointRow
 
 if TYPE_CHECKING:
-    # The matcher behind `m` (rapidfuzz, the item index) loads when `m` is first pressed.
-    # Types only: the HTTP client and the sync are loaded by whoever builds the workspace,
-    # not by the app's first screen.
+    # Types only: the HTTP client and the sync are loaded by whoever builds the workspace, and
+    # the matcher behind `m` (rapidfuzz, the item index) when `m` is first pressed; none of
+    # them by the app's first screen.
     from workbench.qbo.client import QboClient
     from workbench.services.item_search import ItemChoice, Search
     from workbench.services.line_mapping import MappingReport, ProductLine
@@ -61,7 +61,8 @@ class Workspace:
         self.settings = settings
         # Opens a client for the connected company (the caller closes it); None when
         # QuickBooks is not connected, so posting and item creation are unavailable.
-        # ``qbo_connected``, when given, is asked (once) whether the factory has a company.
+        # ``qbo_connected``, when given, says whether the factory has a company yet; it is asked
+        # only when posting is considered (the profile's answer reads the keyring, once).
         self.qbo = qbo
         self._qbo_connected = qbo_connected
         self.queue = ReviewQueue(store)

@@ -5,9 +5,8 @@ post messages; only the handlers here change what is shown."""
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -23,7 +22,6 @@ from textual.worker import get_current_worker
 
 from workbench.domain.money import format_amount
 from workbench.services.activity import ActivityRow
-from workbench.services.progress import Progress, SyncCancelled
 from workbench.services.review_filter import ReviewFilter, SortOrder
 from workbench.services.workspace import Summary, Workspace
 from workbench.tui.commands import ReviewCommands
@@ -35,11 +33,10 @@ from workbench.tui.messages import (
     DetailLoaded,
     QueueCompleted,
     QueueLoaded,
-    SyncFinished,
-    SyncProgressed,
 )
 from workbench.tui.screens.confirm import ConfirmScreen
 from workbench.tui.screens.line_mapping_flow import MapsProductLines
+from workbench.tui.screens.sync_flow import SyncsTheStore
 from workbench.tui.widgets.activity_list import PAGE, ActivityList
 from workbench.tui.widgets.detail_panel import DetailPanel
 from workbench.tui.widgets.filter_bar import FilterBar
@@ -47,7 +44,6 @@ from workbench.tui.widgets.filter_bar import FilterBar
 if TYPE_CHECKING:
     from workbench.services.commit import CommitReport
 
-RELOAD_EVERY = 0.5
 FIRST_WINDOW = PAGE  # rows read before the first screen shows: the list's first page
 # The other tabs are built the first time they are shown: their modules (and the services
 # behind them) are not needed for the first screen, which must be up in well under a second.
@@ -77,7 +73,7 @@ def _totals(totals: Mapping[str, Decimal]) -> str:
     return " + ".join(f"{format_amount(v, c)} {c}" for c, v in sorted(totals.items())) or "0"
 
 
-class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
+class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsTheStore):
     COMMANDS = {ReviewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_select", "Select", id="review.select"),
@@ -143,25 +139,6 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
         self.load_queue()
         self._start_auto_sync()
         if self.sync_on_start and self.workspace.can_sync:
-            self.action_sync()
-
-    def _start_auto_sync(self) -> None:
-        if self._auto_timer is not None:
-            self._auto_timer.stop()
-            self._auto_timer, self.next_sync_at = None, None
-        if self.auto_sync_minutes > 0 and self.workspace.can_sync:
-            interval = self.auto_sync_minutes * 60
-            self._auto_timer = self.set_interval(interval, self.auto_sync_due, name="auto-sync")
-            self.next_sync_at = datetime.now() + timedelta(seconds=interval)
-
-    def settings_applied(self, auto_sync_minutes: int) -> None:
-        """Newly saved settings are in use: the automatic sync's clock starts again, and a
-        store still empty (the first start, just set up) is synced at once."""
-        self.auto_sync_minutes = auto_sync_minutes
-        self._start_auto_sync()
-        self.refresh_bindings()
-        self._show_title()
-        if self.workspace.can_sync and self.workspace.is_empty():
             self.action_sync()
 
     # Parts ---------------------------------------------------------------------------------
@@ -437,21 +414,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
         self._jump_to = (kind, record_id)
         self.apply_view(ReviewFilter())
 
-    # Sync ----------------------------------------------------------------------------------
-
-    def auto_sync_due(self) -> None:
-        """The auto-sync timer fired: sync unless a sync (or a mapping) is already running."""
-        self.next_sync_at = datetime.now() + timedelta(minutes=self.auto_sync_minutes)
-        if not self.syncing and not self.mapping and self.workspace.can_sync:
-            self.action_sync()
-        self._show_title()
-
-    def action_sync(self) -> None:
-        if self.syncing or self.mapping or not self.workspace.can_sync:
-            return
-        self.syncing = True
-        self._show_progress("Syncing…")
-        self.run_sync()
+    # The status bar (sync and mapping progress) -------------------------------------------
 
     def _show_progress(self, text: str) -> None:
         self.set_class(True, "-syncing")
@@ -463,47 +426,6 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines):
         self.set_class(False, "-syncing")
         self.query_one("#sync-text", Static).update("")
         self.refresh_bindings()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
-    def run_sync(self) -> None:
-        worker = get_current_worker()
-
-        def report(progress: Progress) -> None:
-            # Thread workers cannot be stopped from outside; the sync stops itself at the next
-            # page once the worker is cancelled (the user quit, or a new sync replaced it).
-            if worker.is_cancelled:
-                raise SyncCancelled("sync cancelled")
-            self.post_message(SyncProgressed(progress.describe(), progress.done, progress.total))
-
-        try:
-            result = self.workspace.sync(report)
-        finally:
-            self.app.call_from_thread(self._sync_ended)
-        self.post_message(SyncFinished(result.describe()))
-
-    def _sync_ended(self) -> None:
-        self.syncing = False
-        self._hide_progress()
-        if self._auto_timer is not None:
-            # The next automatic sync counts from the end of this one, whoever started it.
-            self._auto_timer.reset()
-            self.next_sync_at = datetime.now() + timedelta(minutes=self.auto_sync_minutes)
-        self.load_queue()
-
-    @on(SyncProgressed)
-    def _sync_progressed(self, message: SyncProgressed) -> None:
-        # Show what has landed so far, at most twice a second, so a first sync fills the list
-        # while it runs instead of at its end.
-        now = time.monotonic()
-        if self.syncing and now - self._last_reload >= RELOAD_EVERY:
-            self._last_reload = now
-            self.load_queue()
-        self.query_one("#sync-text", Static).update(message.text)
-        self.query_one("#sync-bar", ProgressBar).update(total=message.total, progress=message.done)
-
-    @on(SyncFinished)
-    def _sync_finished(self, message: SyncFinished) -> None:
-        self.notify(message.summary, title="Sync complete")
 
     # The list and the detail ---------------------------------------------------------------
 
