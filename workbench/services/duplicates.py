@@ -258,10 +258,16 @@ def payout_flags(session: Session) -> dict[str, DuplicateFlag]:
         keys.add(key)
         if state == ProposalState.LINKED and qbo_type and qbo_id:
             linked[key] = (qbo_type, qbo_id)
+    # The columns the guard weighs, not whole rows: the stored payloads would be most of the
+    # read (0.3 s of the Payouts tab at 5,000 payouts).
+    facts = select(
+        col(PayoutRow.legacy_id), col(PayoutRow.local_date), col(PayoutRow.net),
+        col(PayoutRow.currency),
+    )  # fmt: skip
     payouts = [
-        PayoutFacts(key, p.legacy_id, p.local_date, p.net, p.currency, bank_id)
-        for p in session.scalars(select(PayoutRow))
-        if (key := proposal_key(SourceType.PAYOUT, p.legacy_id)) in keys
+        PayoutFacts(key, legacy_id, local_date, net, currency, bank_id)
+        for legacy_id, local_date, net, currency in session.execute(facts)
+        if (key := proposal_key(SourceType.PAYOUT, legacy_id)) in keys
     ]
     return {flag.key: flag for flag in guard_payouts(payouts, records, linked)}
 
