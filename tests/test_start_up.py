@@ -12,10 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import fill_small_store
+from tests.tui.tab_pilot import SIZE, settle
 from workbench.cli.run_app import configured_app
-from workbench.config import load_settings
+from workbench.config import Settings, load_settings
+from workbench.qbo.tokens import TokenStoreError
+from workbench.services import profile
 from workbench.services.profile import QboAccess
+from workbench.services.review import approve_clean
 from workbench.store.engine import open_store
+from workbench.tui.screens.commit import CommitScreen
 
 # Loaded later, by the action that needs them.
 DEFERRED = (
@@ -35,7 +40,7 @@ FIRST_SCREEN = f"""
 import asyncio, json, sys
 import workbench.cli
 from workbench.cli.run_app import configured_app
-from workbench.config import load_settings
+from workbench.config import Settings, load_settings
 from workbench.store.engine import open_store
 from workbench.tui.widgets.activity_list import ActivityList
 
@@ -88,21 +93,22 @@ def test_the_first_screen_shows_rows_without_loading_what_it_does_not_use(
 def test_the_configured_app_asks_about_quickbooks_only_when_posting_is_considered(
     configured: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[bool] = []
+    real = profile.stored_connection
+
+    def counted(settings: Settings) -> object:
+        asked.append(True)
+        return real(settings)
+
+    monkeypatch.setattr(profile, "stored_connection", counted)
     settings = load_settings()
     store = open_store(settings.database_url)
     try:
-        asked: list[bool] = []
-        real = QboAccess.connected.func  # type: ignore[attr-defined]
-
-        def counted(self: QboAccess) -> bool:
-            asked.append(True)
-            return bool(real(self))
-
-        monkeypatch.setattr(QboAccess, "connected", property(counted))
         app = configured_app(settings, store)
         assert asked == []
         assert app.workspace.can_post is False  # nothing stored, no refresh token given
-        assert asked == [True]
+        assert app.workspace.can_post is False
+        assert asked == [True]  # read once, the answer kept
     finally:
         store.close()
 
@@ -114,3 +120,36 @@ def test_quickbooks_access_follows_the_stored_connection(
     monkeypatch.setenv("WORKBENCH_QBO_REFRESH_TOKEN", "AB11-refresh")
     monkeypatch.setenv("WORKBENCH_QBO_REALM_ID", "9130350000000000")
     assert QboAccess(load_settings()).connected is True
+
+
+async def test_an_unreadable_keyring_is_reported_when_posting_not_at_start(
+    configured: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked lazily, the connection's failure reaches the screen that needs it (it used to
+    stop `workbench` before its first screen); the app keeps running."""
+    reads: list[bool] = []
+
+    def locked(settings: Settings) -> None:
+        reads.append(True)
+        raise TokenStoreError("cannot read the OS keyring: the collection is locked")
+
+    monkeypatch.setattr(profile, "stored_connection", locked)
+    settings = load_settings()
+    store = open_store(settings.database_url)
+    try:
+        assert approve_clean(store, reviewer="ana").changed  # something to commit
+        app = configured_app(settings, store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert reads == []
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, CommitScreen)
+            await pilot.press("y")
+            await settle(pilot)
+            status = str(app.screen.query_one("#commit-status").render())
+            assert "QuickBooks cannot be used: cannot read the OS keyring" in status
+            assert app.workspace.can_post is False
+            assert reads == [True]  # read once, the answer kept
+    finally:
+        store.close()

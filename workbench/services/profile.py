@@ -116,8 +116,19 @@ class QboAccess:
         self._settings = settings
 
     @functools.cached_property
+    def _answer(self) -> bool | WorkbenchError:
+        try:
+            return stored_connection(self._settings) is not None
+        except WorkbenchError as exc:  # an unreadable keyring, a token without its company
+            return exc
+
+    @property
     def connected(self) -> bool:
-        return stored_connection(self._settings) is not None
+        """Raises the WorkbenchError that made the stored connection unreadable (each time)."""
+        answer = self._answer
+        if isinstance(answer, WorkbenchError):
+            raise answer
+        return answer
 
     def __call__(self) -> QboClient:
         from workbench.qbo.connect import open_client

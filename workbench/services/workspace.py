@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from workbench.config import Settings
+from workbench.errors import WorkbenchError
 from workbench.services import review
 from workbench.services.activity import (
     ActivityDetail,
@@ -65,6 +66,9 @@ class Workspace:
         # only when posting is considered (the profile's answer reads the keyring, once).
         self.qbo = qbo
         self._qbo_connected = qbo_connected
+        # Why QuickBooks cannot be used although a connection was set up (e.g. the keyring
+        # cannot be read), as the last ``can_post`` found it; shown instead of "not connected".
+        self.qbo_problem: str | None = None
         self.queue = ReviewQueue(store)
         self._company_name = company_name
         self._sync = sync
@@ -82,10 +86,25 @@ class Workspace:
         self.settings = settings
         self._sync = sync
         self.qbo, self._qbo_connected = qbo, qbo_connected
+        self.qbo_problem = None
 
     @property
     def can_post(self) -> bool:
-        return self.qbo is not None and (self._qbo_connected is None or self._qbo_connected())
+        if self.qbo is None:
+            return False
+        if self._qbo_connected is None:
+            return True
+        try:
+            return self._qbo_connected()
+        except WorkbenchError as exc:
+            self.qbo_problem = str(exc)
+            return False
+
+    def post_refusal(self) -> str:
+        """Why posting is unavailable, in words for the screen."""
+        if self.qbo_problem:
+            return f"QuickBooks cannot be used: {self.qbo_problem}"
+        return "QuickBooks is not connected: connect it in the settings first."
 
     @property
     def can_sync(self) -> bool:

@@ -106,10 +106,7 @@ class CommitScreen(ModalScreen[CommitReport | None]):
             return
         if not self.workspace.can_post:
             self.query_one("#commit-status", Static).update(
-                Text(
-                    "QuickBooks is not connected: connect it in the settings first.",
-                    style="bold red",
-                )
+                Text(self.workspace.post_refusal(), style="bold red")
             )
             return
         self.running = True

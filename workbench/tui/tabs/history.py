@@ -205,7 +205,7 @@ class HistoryTab(Vertical, ReportsWorkerFailures):
         if batch is None or self.undoing:
             return
         if not self.workspace.can_post:
-            self.notify("Connect QuickBooks first (settings).", severity="warning")
+            self.notify(self.workspace.post_refusal(), severity="warning", markup=False)
             return
         body = (
             f"Delete from QuickBooks the {batch.posted} entries batch {batch.id} posted "

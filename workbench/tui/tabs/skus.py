@@ -240,9 +240,11 @@ class UnmatchedSkusTab(Vertical, ReportsWorkerFailures):
             return
         if not self.workspace.can_post:
             self.app.notify(
-                "Connect QuickBooks first: items are created in your company.",
+                self.workspace.qbo_problem
+                or "Connect QuickBooks first: items are created in your company.",
                 title="QuickBooks not connected",
                 severity="warning",
+                markup=False,
             )
             return
         self.prepare_form(entry)
