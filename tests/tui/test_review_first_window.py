@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.tab_pilot import SIZE, main_screen, settle
-from tests.tui.test_review_palette import current_label, run_command
+from tests.tui.tab_pilot import SIZE, current_label, main_screen, run_command, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp

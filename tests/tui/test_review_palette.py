@@ -5,35 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.command import CommandPalette
-from textual.pilot import Pilot
-
-from tests.tui.tab_pilot import main_screen, settle
+from tests.tui.tab_pilot import current_label, main_screen, run_command, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import commands
 from workbench.tui.screens.main import MainScreen
 from workbench.tui.widgets.activity_list import ActivityList
-
-
-async def run_command(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, CommandPalette)
-    await pilot.press(*text)
-    # The palette gathers hits in its own worker; wait for them before choosing.
-    for _ in range(20):
-        await pilot.pause(0.05)
-        await pilot.app.screen.workers.wait_for_complete()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-def current_label(app: WorkbenchApp) -> str | None:
-    activity = app.screen.query_one(ActivityList)
-    row = activity.row_at(activity.cursor)
-    return row.label if row else None
 
 
 async def test_palette_jumps_to_an_order_by_name(small_store: Store) -> None:
