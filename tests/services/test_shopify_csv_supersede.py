@@ -20,6 +20,7 @@ from tests.csv_import.orders_writer import order_rows
 from workbench.sandbox.generator import generate
 from workbench.sandbox.shopify_emulator import ShopifyEmulator, create_app
 from workbench.sandbox.transport import SyncASGITransport
+from workbench.services import shopify_sync
 from workbench.services.csv_import import import_orders, import_payments
 from workbench.services.shopify_sync import sync_shopify
 from workbench.shopify.client import ShopifyClient, TokenProvider
@@ -118,11 +119,19 @@ def test_payments_imported_from_csv_give_way_to_the_synced_ones(
     assert _count(store, BalanceTransactionRow) == api + 1
 
 
+@pytest.mark.parametrize("page", [150, 1])
 def test_two_identical_export_rows_give_way_one_api_row_at_a_time(
-    data: Any, emulator: tuple[ShopifyEmulator, SyncASGITransport], store: Store, tmp_path: Path
+    data: Any,
+    emulator: tuple[ShopifyEmulator, SyncASGITransport],
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page: int,
 ) -> None:
     """Same day, same order, same amounts: the export row stands for as many API rows as the
-    API has, no more."""
+    API has, no more, however many pages that day's rows arrive on, and a second sync changes
+    nothing."""
+    monkeypatch.setattr(shopify_sync, "BALANCE_PAGE", page)
     zone = ZoneInfo(data.store.shop["ianaTimezone"])
     charge = next(b for b in data.store.balance_transactions if b["type"] == "CHARGE")
     twin = _csv_row(charge, zone)
@@ -130,6 +139,8 @@ def test_two_identical_export_rows_give_way_one_api_row_at_a_time(
     assert import_payments(store, path).new == 2
     _sync(emulator, store=store)
     csv_left = col(BalanceTransactionRow.id).like(f"{CSV_BALANCE}%")
+    assert _count(store, BalanceTransactionRow, csv_left) == 1
+    _sync(emulator, store=store)
     assert _count(store, BalanceTransactionRow, csv_left) == 1
 
 

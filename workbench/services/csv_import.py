@@ -27,7 +27,7 @@ from sqlalchemy import delete, null, select
 from sqlmodel import Session, col
 
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
-from workbench.services.shopify_sync import rare_collections
+from workbench.services.rare_gc import rare_collections
 from workbench.shopify import csv_orders, csv_payments
 from workbench.shopify.csv_common import CsvFormatError, Header, Issue, count_lines, open_rows
 from workbench.shopify.csv_orders import OrdersReader, ParsedOrder

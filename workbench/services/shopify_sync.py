@@ -12,11 +12,7 @@ balance transaction synced removes its Payments-export copy (see ``_supersede_cs
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,8 +21,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
-from workbench.domain.records import BalanceTransaction
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
+from workbench.services.rare_gc import rare_collections
 from workbench.shopify import csv_payments, paging, queries
 from workbench.shopify.bulk import count_orders
 from workbench.shopify.client import ShopifyClient
@@ -62,38 +58,6 @@ class SyncResult:
     csv_replaced: int = 0  # balance transactions imported from a CSV export, now synced
     requests: int = 0
     bulk: bool = False  # the orders came from a bulk export
-
-
-_GC_LOCK = threading.Lock()
-_gc_users = 0
-_gc_before: tuple[int, ...] = ()
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely while records stream through.
-
-    A sync or an import allocates millions of short-lived, acyclic objects (decoded JSON,
-    Decimals, records) and keeps a chunk's worth alive until it is written; at the default
-    threshold the collector rescans them thousands of times and frees nothing that reference
-    counting would not. That cost a fifth of a large sync's CPU time and a sixth of a large
-    import's. Collection still happens, just every 100,000 allocations instead of every 700.
-    The threshold is process-wide: the first of overlapping users (a sync and an import in two
-    workers) raises it, the last one out puts it back.
-    """
-    global _gc_users, _gc_before
-    with _GC_LOCK:
-        if _gc_users == 0:
-            _gc_before = gc.get_threshold()
-            gc.set_threshold(max(_gc_before[0], 100_000), *_gc_before[1:])
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_users -= 1
-            if _gc_users == 0:
-                gc.set_threshold(*_gc_before)
 
 
 def get_checkpoint(store: Store, source: str) -> SyncCheckpointRow | None:
@@ -243,9 +207,10 @@ def _sync_shopify(
     ):
         rows = [balance_transaction_from_graphql(n, tz) for n in page.nodes]
         with store.session() as session:
+            fresh = _unseen(session, [r.id for r in rows]) if csv_copies else []
             shopify_repo.save_balance_transactions(session, rows, page.nodes)
-            if csv_copies:
-                result.csv_replaced += _supersede_csv_balances(session, rows)
+            if fresh:
+                result.csv_replaced += _supersede_csv_balances(session, fresh)
         result.balance_transactions += len(rows)
         progress(Progress("Balance transactions", result.balance_transactions, started=started))
 
@@ -277,31 +242,42 @@ def _has_csv_balances(session: Session) -> bool:
     return session.scalar(query) is not None
 
 
-def _supersede_csv_balances(session: Session, synced: list[BalanceTransaction]) -> int:
-    """Remove the Payments-export copies of balance transactions the API has now delivered.
+def _unseen(session: Session, ids: list[str]) -> list[str]:
+    """Which of ``ids`` the store does not hold yet."""
+    t = BalanceTransactionRow
+    held = set(session.scalars(select(col(t.id)).where(col(t.id).in_(ids))))
+    return [i for i in ids if i not in held]
+
+
+def _supersede_csv_balances(session: Session, fresh: list[str]) -> int:
+    """Remove the Payments-export copies of the balance transactions this sync stored first.
 
     The export has no ids, so a copy is recognised as ``workbench import payments`` recognises
-    an API row (``csv_payments.match_key``: order, type, amounts, shop day). It is a multiset
-    match over every API row of those days, earlier pages included: of m identical export rows
-    and n identical API rows, max(m − n, 0) copies stay, so re-running changes nothing.
+    an API row (``csv_payments.match_key``: order, type, amounts, shop day). Each API row
+    stands for at most one copy, and only when it is new to the store: of m identical export
+    rows and n identical API rows, max(m − n, 0) copies stay, whichever pages the n arrive on,
+    and a later sync (which fetches them again) removes nothing more.
     """
-    days = {b.local_date for b in synced if b.local_date is not None}
-    if not days:
-        return 0
     t = BalanceTransactionRow
-    query = select(
+    columns = (
         col(t.id), col(t.order_name), col(t.type), col(t.amount), col(t.fee), col(t.net),
         col(t.local_date),
-    ).where(col(t.local_date).in_(days))  # fmt: skip
-    api: Counter[tuple[Any, ...]] = Counter()
+    )  # fmt: skip
+
+    def key(row: Any) -> tuple[Any, ...]:
+        return (row.order_name or "", row.type, row.amount, row.fee, row.net, row.local_date)
+
+    api = Counter(key(r) for r in session.execute(select(*columns).where(col(t.id).in_(fresh))))
+    days = {k[-1] for k in api if k[-1] is not None}
+    if not days:
+        return 0
     copies: dict[tuple[Any, ...], list[str]] = {}
-    for row_id, name, kind, gross, fee, net, day in session.execute(query):
-        key = (name or "", kind, gross, fee, net, day)
-        if row_id.startswith(csv_payments.ID_PREFIX):
-            copies.setdefault(key, []).append(row_id)
-        else:
-            api[key] += 1
-    doomed = [i for key, ids in copies.items() for i in sorted(ids)[: api[key]]]
+    query = select(*columns).where(
+        col(t.local_date).in_(days), col(t.id).startswith(csv_payments.ID_PREFIX)
+    )
+    for row in session.execute(query):
+        copies.setdefault(key(row), []).append(row.id)
+    doomed = [i for k, ids in copies.items() for i in sorted(ids)[: api[k]]]
     if doomed:
         session.execute(delete(t).where(col(t.id).in_(doomed)))
     return len(doomed)
