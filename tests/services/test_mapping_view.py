@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from tests.tui.conftest import small_store  # noqa: F401  (fixture)
 from tests.tui.tab_books import add_books
+from workbench.config import Settings
 from workbench.errors import WorkbenchError
 from workbench.services.item_search import account_choices
 from workbench.services.mapping_view import MappingView
@@ -64,3 +65,29 @@ def test_accept_all_takes_only_suggestions_at_or_above_the_threshold(books: Stor
     done = queue.accept_all(reviewer="ana")
     assert done.mapped == len(strong)
     assert {e.key for e in queue.load()} == weak
+
+
+def test_rebuilds_from_the_tabs_use_the_profiles_settings(books: Store) -> None:
+    """Resolving a SKU or deleting an alias rebuilds proposals as a sync would: with the
+    profile's settings (here its DocNumber template), not the defaults."""
+    profile = Settings(doc_number_template="WB-{number}")
+
+    def doc_numbers() -> set[str | None]:
+        with books.session() as session:
+            query = select(col(ProposalRow.doc_number)).where(
+                col(ProposalRow.source_type) == "order"
+            )
+            return set(session.scalars(query))
+
+    assert not any((d or "").startswith("WB-") for d in doc_numbers())
+    MappingView(books, posting=lambda: profile).delete_alias(MUG, reviewer="ana")
+    assert doc_numbers() and all((d or "").startswith("WB-") for d in doc_numbers())
+    plain = SkuQueue(books)
+    entry = next(e for e in plain.load() if e.best is not None)
+    assert entry.best is not None
+    plain.resolve(entry.key, entry.best.id, reviewer="ana", origin="picked")
+    assert not any((d or "").startswith("WB-") for d in doc_numbers())  # the defaults again
+    SkuQueue(books, posting=lambda: profile).resolve(
+        entry.key, entry.best.id, reviewer="ana", origin="picked"
+    )
+    assert all((d or "").startswith("WB-") for d in doc_numbers())

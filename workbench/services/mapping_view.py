@@ -7,12 +7,14 @@ proposal rebuild, so the entries that use the role or the product show it at onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from workbench.config import Settings
 from workbench.domain.roles import ROLE_SPECS
 from workbench.services.item_mappings import delete_alias
 from workbench.services.item_search import (
@@ -83,9 +85,18 @@ def _product_labels(session: Session, keys: list[str]) -> dict[str, str]:
 
 
 class MappingView:
-    def __init__(self, store: Store, *, alias_limit: int = ALIAS_LIMIT) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        alias_limit: int = ALIAS_LIMIT,
+        posting: Callable[[], Settings | None] = lambda: None,
+    ) -> None:
         self.store = store
         self.alias_limit = alias_limit
+        # The settings proposals are rebuilt with after a mapping changes, asked at each
+        # rebuild (they can be saved while the app runs).
+        self.posting = posting
 
     def load(self) -> Mappings:
         with self.store.session() as session:
@@ -159,9 +170,9 @@ class MappingView:
         """Map the role, then rebuild; returns how many entries changed."""
         with self.store.session() as session:
             set_role(session, role, qbo_id, reviewer=reviewer)
-        return propose_all(self.store).built
+        return propose_all(self.store, self.posting()).built
 
     def delete_alias(self, key: str, *, reviewer: str) -> int:
         with self.store.session() as session:
             delete_alias(session, key, reviewer=reviewer)
-        return propose_all(self.store).built
+        return propose_all(self.store, self.posting()).built

@@ -8,11 +8,13 @@ alone (their fingerprints match), so only the affected entries change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from workbench.config import Settings
 from workbench.domain.matching import MatchResult, MatchSettings
 from workbench.qbo.client import QboClient
 from workbench.qbo.models import QboObject
@@ -68,10 +70,19 @@ def _entry(result: MatchResult, lines: int) -> SkuEntry:
 
 class SkuQueue:
     def __init__(
-        self, store: Store, *, settings: MatchSettings | None = None, accept_at: int = ACCEPT_AT
+        self,
+        store: Store,
+        *,
+        settings: MatchSettings | None = None,
+        accept_at: int = ACCEPT_AT,
+        posting: Callable[[], Settings | None] = lambda: None,
     ) -> None:
         self.store = store
         self.settings = settings
+        # The settings the proposals a resolution affects are rebuilt with (workflow,
+        # DocNumbers, …), asked at each rebuild since they can be saved while the app runs;
+        # None means the defaults.
+        self.posting = posting
         self.accept_at = accept_at
         self.entries: list[SkuEntry] = []
 
@@ -127,7 +138,7 @@ class SkuQueue:
         return created, Resolution(1, self._rebuild().built)
 
     def _rebuild(self) -> ProposeReport:
-        return propose_all(self.store)
+        return propose_all(self.store, self.posting())
 
 
 def _product_income(session: Session) -> str | None:

@@ -54,7 +54,7 @@ class MappingsTab(Vertical, ReportsWorkerFailures):
         super().__init__(id=id)
         self.workspace = workspace
         self.user = user
-        self.view = MappingView(workspace.store)
+        self.view = MappingView(workspace.store, posting=lambda: workspace.settings)
         self.roles: list[RoleView] = []
         self.aliases: list[AliasView] = []
         self.busy = False

@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from workbench.services.item_search import item_search
 from workbench.services.sku_queue import NewItemDefaults, Resolution, SkuEntry, SkuQueue
 from workbench.services.workspace import Workspace
 from workbench.tui.failures import ReportsWorkerFailures
@@ -101,7 +100,7 @@ class UnmatchedSkusTab(Vertical, ReportsWorkerFailures):
         super().__init__(id=id)
         self.workspace = workspace
         self.user = user
-        self.queue = SkuQueue(workspace.store)
+        self.queue = SkuQueue(workspace.store, posting=lambda: workspace.settings)
         self.entries: list[SkuEntry] = []
         self.acceptable = 0
         self.busy = False
@@ -223,7 +222,7 @@ class UnmatchedSkusTab(Vertical, ReportsWorkerFailures):
         if self.busy or entry is None:
             return
         picker = ItemPicker(
-            item_search(self.workspace.store),
+            self.workspace.item_search(),
             f"Map “{entry.title}”" + (f" ({entry.sku})" if entry.sku else ""),
             suggestions=entry.candidates,
         )
