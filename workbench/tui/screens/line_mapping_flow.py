@@ -127,5 +127,4 @@ class MapsProductLines(DOMNode):
             f"{built:,} proposal{'s' if built != 1 else ''} rebuilt",
             title="Mapped",
         )
-        self.load_queue()
-        self.load_detail(self.activity.cursor)
+        self.load_queue()  # its reload announces the row, which loads the detail

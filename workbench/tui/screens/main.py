@@ -329,8 +329,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
             self.notify(f"{len(message.changed):,} entries {done}", timeout=3)
         self.activity.clear_selection()
         if message.changed:
-            self.load_queue()
-            self.load_detail(self.activity.cursor)
+            self.load_queue()  # its reload announces the row, which loads the detail
 
     def action_approve_clean(self) -> None:
         self.count_clean()
@@ -395,8 +394,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
     def _committed(self, report: CommitReport | None) -> None:
         if report is None:
             return
-        self.load_queue()
-        self.load_detail(self.activity.cursor)
+        self.load_queue()  # its reload announces the row, which loads the detail
         if "history" in self._built_tabs:
             from workbench.tui.tabs.history import HistoryTab
 
@@ -407,12 +405,12 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
     def jump_to(self, kind: str, record_id: str) -> None:
         """Put the cursor on a record; drop the filter first if it hides the record."""
         self.action_show_tab("review")
-        position = self.workspace.queue.position(kind, record_id)
-        if position is not None:
-            self.activity.move_to(position)
-            return
         self._jump_to = (kind, record_id)
-        self.apply_view(ReviewFilter())
+        # While only the first window is loaded, the full list is on its way (the queue
+        # worker's QueueCompleted lands the cursor); finding the row now would read it again on
+        # the screen's thread.
+        if self.workspace.queue.complete:
+            self._jump()
 
     # The status bar (sync and mapping progress) -------------------------------------------
 
@@ -463,10 +461,14 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
         self._jump()
 
     def _jump(self) -> None:
-        """Put the cursor on the record a jump asked for, once the full list is known."""
+        """Put the cursor on the record a jump asked for, once the full list is known; drop
+        the filter first if it hides the record (the reload then lands it)."""
         if self._jump_to is None:
             return
         position = self.workspace.queue.position(*self._jump_to)
+        if position is None and self.view.active:
+            self.apply_view(ReviewFilter())
+            return
         self._jump_to = None
         if position is not None:
             self.activity.move_to(position)

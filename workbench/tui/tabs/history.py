@@ -144,8 +144,8 @@ class HistoryTab(Vertical, ReportsWorkerFailures):
             else "Commit batches: none yet (press c on the Review tab to commit)"
         )  # fmt: skip
         if message.batches:
+            # Filling and moving the table announce the highlighted row: its entries load then.
             table.move_cursor(row=min(keep, len(message.batches) - 1))
-            self.load_entries(message.batches[table.cursor_row].id)
         audit = self.query_one("#audit-list", DataTable)
         audit.clear()
         for row in message.audit:

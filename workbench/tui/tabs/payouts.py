@@ -128,8 +128,8 @@ class PayoutsTab(Vertical, ReportsWorkerFailures):
             )
             return
         index = next((i for i, r in enumerate(self.rows) if r.key == keep), 0)
+        # Filling and moving the table announce the highlighted row, which loads its detail.
         table.move_cursor(row=index)
-        self.load_detail(self.rows[index])
 
     def _cells(self, row: PayoutSummary) -> tuple[object, ...]:
         state = state_label(row)
