@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import col
 
-from workbench.domain.proposals import ProposalState, keys_in_text
+from workbench.domain.proposals import keys_in_text
 from workbench.qbo.client import QboClient
 from workbench.qbo.entities import TRANSACTIONS
 from workbench.services.item_mappings import accept_suggestions
@@ -78,17 +78,6 @@ def make_books(url: str, *, orders: int = 60, seed: int = 11) -> Books:
     approved = approve_clean(store, reviewer="tester").changed
     assert approved, "the sandbox store should have clean proposals to approve"
     return Books(store, sandbox, approved)
-
-
-def approved_keys(store: Store) -> list[str]:
-    with store.session() as session:
-        return list(
-            session.scalars(
-                select(col(ProposalRow.key)).where(
-                    col(ProposalRow.state) == ProposalState.APPROVED.value
-                )
-            )
-        )
 
 
 def refuse_date(books: Books, key: str, part: str | None = None, *, index: int = 0) -> str:

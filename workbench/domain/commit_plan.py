@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from workbench.domain.posting.context import CUSTOMER_PLACEHOLDER
 from workbench.domain.proposals import keys_in_text, parse_key
 
 INVOICE_ID = "{Invoice.Id}"
-CUSTOMER = "{Customer}"
+CUSTOMER = CUSTOMER_PLACEHOLDER  # what the posting rules write for a customer to find
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -39,7 +39,7 @@ from workbench.domain.commit_plan import (
 )
 from workbench.domain.proposals import ProposalState
 from workbench.errors import WorkbenchError
-from workbench.qbo.batch import BatchItem
+from workbench.qbo.batch import MAX_ITEMS, BatchItem
 from workbench.qbo.client import QboClient, derive_request_id
 from workbench.qbo.errors import QboAuthError, QboError, QboFault, describe_stored
 from workbench.qbo.querylang import Select
@@ -51,7 +51,7 @@ from workbench.store.engine import Store
 from workbench.store.outbox_repo import QueuedPart
 from workbench.store.tables import CommitBatchRow, OutboxRow, ProposalRow
 
-MAX_BATCH = 30
+MAX_BATCH = MAX_ITEMS  # QuickBooks' batch limit
 # How long a committer on another machine may stay silent before its claimed entries are
 # considered abandoned (it heartbeats after every batch call; a 429 wait is at most ~60 s).
 LEASE = timedelta(minutes=5)
@@ -555,6 +555,3 @@ def commit(
             raise
         committer.finish("finished")
         return committer.report
-
-
-CommitRunner = Callable[[ProgressCallback], CommitReport]

@@ -49,7 +49,7 @@ from workbench.services.duplicates import apply_duplicate_flags
 from workbench.services.posting_context import build_context
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
 from workbench.services.proposal_rows import built_row
-from workbench.services.proposal_writer import FROZEN, ProposeReport, Writer
+from workbench.services.proposal_writer import ProposeReport, Writer
 from workbench.services.propose_build import OrderBuilder, OrderJob, default_workers, parse
 from workbench.services.propose_summary import (
     PAYOUT_COUNTERPARTY,
@@ -67,7 +67,7 @@ from workbench.store.proposal_repo import OrderSource
 from workbench.store.shopify_repo import load_shop
 from workbench.store.tables import OrderRow
 
-__all__ = ["FROZEN", "SUMMARY_LABEL", "ProposeReport", "order_record", "propose_all"]
+__all__ = ["SUMMARY_LABEL", "ProposeReport", "order_record", "propose_all"]
 
 # Orders per chunk: a chunk is written with one statement, reported, and then the thread
 # yields, so a UI calling this from a worker thread never waits long for the GIL.

@@ -76,6 +76,12 @@ def _after(row: ProposalRow, decision: str) -> str:
         return ProposalState.APPROVED.value
     if decision == "reject":
         return ProposalState.REJECTED.value
+    return back_to_review(row)
+
+
+def back_to_review(row: ProposalRow) -> str:
+    """The state of a proposal returned to review (unapproved, or undone in QuickBooks):
+    needs attention while it carries flags, else pending."""
     return (ProposalState.NEEDS_ATTENTION if row.flags else ProposalState.PENDING).value
 
 

@@ -99,9 +99,6 @@ class ReviewFilter:
         parts.extend(f'"{w}"' if " " in w else w for w in self.words)
         return " ".join(parts)
 
-    def with_states(self, *states: str) -> ReviewFilter:
-        return replace(self, states=tuple(states))
-
 
 def money_word(word: str) -> Decimal | None:
     """A word that reads as an amount (``129``, ``1,290.00``, ``$45``), else None."""

@@ -34,7 +34,7 @@ from workbench.shopify.normalize import (
     shop_from_graphql,
 )
 from workbench.store import shopify_repo
-from workbench.store.checkpoints import save_checkpoint
+from workbench.store.checkpoints import load_checkpoint, save_checkpoint
 from workbench.store.engine import Store
 from workbench.store.tables import BalanceTransactionRow, SyncCheckpointRow
 
@@ -62,7 +62,7 @@ class SyncResult:
 
 def get_checkpoint(store: Store, source: str) -> SyncCheckpointRow | None:
     with store.session() as session:
-        return session.get(SyncCheckpointRow, source)
+        return load_checkpoint(session, source)
 
 
 def _since_filter(since: date | None, watermark: str | None) -> str | None:

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from workbench.domain.proposals import ProposalState
 from workbench.errors import WorkbenchError
 from workbench.qbo.client import QboClient, derive_request_id
 from workbench.qbo.errors import QboFault
 from workbench.services import audit
 from workbench.services.commit_lock import commit_lock
 from workbench.services.progress import Progress, ProgressCallback, ignore_progress
+from workbench.services.review import back_to_review
 from workbench.store import outbox_repo
 from workbench.store.engine import Store
 from workbench.store.tables import CommitBatchRow, OutboxRow, ProposalRow
@@ -118,9 +118,7 @@ def _undo_one(
         proposal = session.get(ProposalRow, row.proposal_key)
         if proposal is not None and not _still_posted(session, row.proposal_key):
             before = proposal.state
-            proposal.state = (
-                ProposalState.NEEDS_ATTENTION if proposal.flags else ProposalState.PENDING
-            ).value
+            proposal.state = back_to_review(proposal)
             proposal.qbo_type = proposal.qbo_id = None
             session.add(proposal)
             audit.record(

@@ -116,11 +116,6 @@ class Workspace:
             raise RuntimeError("no shop is configured to sync from: see `workbench config show`")
         return self._sync(progress)
 
-    def decide(self, row: ActivityRow, decision: str, reviewer: str) -> DecisionReport:
-        """Approve, reject or unapprove the proposal of one review row."""
-        key = proposal_key_for(row.kind, row.id)
-        return review.decide(self.store, [key], decision, reviewer=reviewer)
-
     def decide_records(
         self, records: Sequence[tuple[str, str]], decision: str, reviewer: str
     ) -> DecisionReport:
@@ -174,9 +169,6 @@ class Workspace:
     def is_empty(self) -> bool:
         with self.store.session() as session:
             return session.scalars(select(ShopRow)).first() is None
-
-    def reload(self) -> int:
-        return self.queue.reload()
 
     def detail(self, row: ActivityRow) -> ActivityDetail:
         return self.queue.detail(row)

@@ -336,7 +336,7 @@ class CommitBatchRow(SQLModel, table=True):
 # The QBO objects that are live (about to be posted, maybe posted, or posted): at most one per
 # proposal part, which is what makes two committers unable to queue the same entry twice.
 LIVE_OUTBOX_STATES = ("intent", "sending", "posted")
-LIVE_WHERE = text("state IN ('intent', 'sending', 'posted')")
+LIVE_WHERE = text("state IN ({})".format(", ".join(f"'{s}'" for s in LIVE_OUTBOX_STATES)))
 
 
 class OutboxRow(SQLModel, table=True):
