@@ -24,8 +24,44 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+_START, _END = _MARK, "\x00"
+_START_JSON, _END_JSON = '"\\u0000dec:', '\\u0000"'
+
+
 def dumps(value: Any, *, indent: int | None = None) -> str:
-    """Serialise with the C encoder; Decimals become bare numbers with their exact digits."""
+    """Serialise with the C encoder; Decimals become bare numbers with their exact digits.
+
+    Each Decimal is written as a string bracketed by NUL marks, and the brackets (with the
+    quotes) are removed by two plain replacements: a regex substitution expands its template
+    in Python for every amount, which made encoding the largest single cost of building
+    proposals. When a text of our own holds a NUL the marks are ambiguous (there are more
+    NULs than two per amount), and the regex (``_dumps_by_pattern``) does the work.
+    """
+    amounts = 0
+
+    def mark(number: Any) -> str:
+        nonlocal amounts
+        if isinstance(number, Decimal):
+            if not number.is_finite():
+                raise ValueError(f"cannot write {number!r} as a JSON number")
+            amounts += 1
+            return f"{_START}{number:f}{_END}"
+        raise TypeError(f"{type(number).__name__} is not JSON serialisable")
+
+    separators = (",", ":") if indent is None else (",", ": ")
+    encoder = json.JSONEncoder(
+        default=mark, ensure_ascii=False, separators=separators, indent=indent
+    )
+    text = encoder.encode(value)
+    if "\\u0000" not in text:
+        return text
+    if text.count("\\u0000") != 2 * amounts:
+        return _dumps_by_pattern(value, indent=indent)
+    return text.replace(_START_JSON, "").replace(_END_JSON, "")
+
+
+def _dumps_by_pattern(value: Any, *, indent: int | None = None) -> str:
+    """The same output, by one regex over marked amounts: right whatever the texts hold."""
     separators = (",", ":") if indent is None else (",", ": ")
     text = json.dumps(
         value, default=_default, ensure_ascii=False, separators=separators, indent=indent
