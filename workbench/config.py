@@ -213,9 +213,12 @@ def mask_url_password(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
-def _home_from_env(env: Mapping[str, str]) -> Path | None:
+def config_file_path(env: Mapping[str, str]) -> Path:
+    """Where the settings file is, for this environment (``WORKBENCH_HOME`` or the user's
+    config folder): what ``load_settings`` reads and the settings screen writes."""
     raw = env.get(ENV_PREFIX + "HOME")
-    return Path(raw).expanduser() if raw else None
+    folder = Path(raw).expanduser() if raw else Path(platformdirs.user_config_dir(APP_NAME))
+    return folder / CONFIG_FILE_NAME
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -248,9 +251,7 @@ def _describe(errors: ValidationError, config_file: Path) -> str:
 
 def load_settings() -> Settings:
     """Read the TOML file, then the environment; raise ConfigError with a readable message."""
-    home = _home_from_env(os.environ)
-    config_dir = home if home else Path(platformdirs.user_config_dir(APP_NAME))
-    config_file = config_dir / CONFIG_FILE_NAME
+    config_file = config_file_path(os.environ)
     try:
         return Settings(**_read_toml(config_file))
     except ValidationError as exc:

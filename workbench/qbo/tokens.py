@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from workbench.private_file import write_private
 from workbench.qbo.errors import QboConfigError, QboError
 
 if TYPE_CHECKING:
@@ -131,39 +130,12 @@ class FileTokenStore:
             ) from None
 
     def save(self, tokens: TokenSet) -> None:
-        folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(prefix=".qbo-tokens.", dir=folder)
+            write_private(self.path, tokens.to_json())
         except OSError as exc:
-            raise TokenStoreError(f"cannot write in {folder}: {exc.strerror}") from None
-        temp = Path(temp_name)
-        try:
-            if hasattr(os, "fchmod"):  # mkstemp already makes it 0600 on POSIX; be explicit
-                os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(tokens.to_json())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, self.path)
-            self._sync_folder(folder)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             raise TokenStoreError(
                 f"cannot save the QuickBooks connection to {self.path}: {exc.strerror}"
             ) from None
-
-    @staticmethod
-    def _sync_folder(folder: Path) -> None:
-        # The rename is durable only once the directory entry is on disk (POSIX).
-        if os.name != "posix":
-            return
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
     def clear(self) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -14,11 +14,9 @@ never copied into it (the environment may hold secrets that were never meant for
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
 import tomllib
 import webbrowser
@@ -28,21 +26,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import platformdirs
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from workbench.config import (
-    APP_NAME,
-    CONFIG_FILE_NAME,
     ENV_PREFIX,
     ConfigError,
     Settings,
+    config_file_path,
     load_settings,
 )
 from workbench.domain.posting.context import CustomerMode, Workflow
 from workbench.domain.posting.docnumber import TemplateError, render
 from workbench.errors import WorkbenchError
+from workbench.private_file import write_private
 from workbench.qbo.errors import QboError
 from workbench.qbo.tokens import stored_connection
 
@@ -97,13 +94,6 @@ class SettingsInvalid(WorkbenchError):
 
 def env_name(field_name: str) -> str:
     return ENV_PREFIX + field_name.upper()
-
-
-def config_file_path(env: Mapping[str, str]) -> Path:
-    """Where ``load_settings`` looks for the file, with the same environment."""
-    home = env.get(ENV_PREFIX + "HOME")
-    folder = Path(home).expanduser() if home else Path(platformdirs.user_config_dir(APP_NAME))
-    return folder / CONFIG_FILE_NAME
 
 
 @dataclass(frozen=True)
@@ -187,32 +177,6 @@ def render_toml(data: Mapping[str, Any]) -> str:
     text = "\n".join(lines) + "\n"
     tomllib.loads(text)  # never write what we could not read back
     return text
-
-
-def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` atomically with an owner-only file (temp file, fsync, rename)."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".config.", suffix=".toml", dir=folder)
-    temp = Path(temp_name)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise WorkbenchError(f"cannot write {path}: {exc.strerror}") from None
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _parse(name: str, text: str) -> Any:
@@ -357,7 +321,10 @@ class SettingsEditor:
                 errors.setdefault(name, str(error["msg"]).removeprefix("Value error, "))
         if errors:
             raise SettingsInvalid(errors)
-        write_private(path, render_toml(data))
+        try:
+            write_private(path, render_toml(data))
+        except OSError as exc:
+            raise WorkbenchError(f"cannot write {path}: {exc.strerror}") from None
         return path
 
     @staticmethod
