@@ -36,7 +36,8 @@ def _products(session: Session) -> list[Product]:
     ]
 
 
-def _items(session: Session) -> list[Item]:
+def qbo_items(session: Session) -> list[Item]:
+    """Every item of the reference cache (inactive ones too), as the matcher reads them."""
     rows = session.scalars(select(QboEntityRow).where(col(QboEntityRow.entity_type) == "Item"))
     return [
         Item(
@@ -55,7 +56,7 @@ def aliases(session: Session) -> dict[str, str]:
 
 
 def match_all(session: Session, settings: MatchSettings | None = None) -> list[MatchResult]:
-    items = _items(session)
+    items = qbo_items(session)
     products = _products(session)
     if not items or not products:
         return []

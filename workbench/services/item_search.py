@@ -7,12 +7,12 @@ returns a :class:`ChoiceIndex` that ranks in memory (rapidfuzz; 20,000 names sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from workbench.domain.matching import normalise_sku
 from workbench.store.engine import Store
@@ -68,14 +68,19 @@ class ChoiceIndex:
         return found[: self.limit]
 
 
+def _active(session: Session, entity: str) -> Sequence[QboEntityRow]:
+    """The active records of one QBO entity type in the reference cache."""
+    return session.scalars(
+        select(QboEntityRow).where(
+            col(QboEntityRow.entity_type) == entity, col(QboEntityRow.active).is_(True)
+        )
+    ).all()
+
+
 def item_choices(store: Store) -> list[ItemChoice]:
     """Every active item in the reference cache, by its full name, noting its type."""
     with store.session() as session:
-        rows = session.scalars(
-            select(QboEntityRow).where(
-                col(QboEntityRow.entity_type) == "Item", col(QboEntityRow.active).is_(True)
-            )
-        ).all()
+        rows = _active(session, "Item")
     return [
         ItemChoice(
             r.qbo_id,
@@ -89,14 +94,7 @@ def item_choices(store: Store) -> list[ItemChoice]:
 
 def item_search(store: Store) -> Search:
     """A search over the active items, read from the store once, on first use."""
-    index: list[ChoiceIndex] = []
-
-    def search(query: str) -> list[ItemChoice]:
-        if not index:
-            index.append(ChoiceIndex(item_choices(store)))
-        return index[0](query)
-
-    return search
+    return lazy_search(lambda: item_choices(store))
 
 
 def account_choices(store: Store, account_types: Iterable[str] = ()) -> list[ItemChoice]:
@@ -104,11 +102,7 @@ def account_choices(store: Store, account_types: Iterable[str] = ()) -> list[Ite
     noting their type: the picker for mapping an account role."""
     wanted = set(account_types)
     with store.session() as session:
-        rows = session.scalars(
-            select(QboEntityRow).where(
-                col(QboEntityRow.entity_type) == "Account", col(QboEntityRow.active).is_(True)
-            )
-        ).all()
+        rows = _active(session, "Account")
     return [
         ItemChoice(
             r.qbo_id,
@@ -124,11 +118,7 @@ def account_choices(store: Store, account_types: Iterable[str] = ()) -> list[Ite
 def entity_choices(store: Store, entity: str) -> list[ItemChoice]:
     """Active records of another QBO name list (Customer, PaymentMethod) for a role picker."""
     with store.session() as session:
-        rows = session.scalars(
-            select(QboEntityRow).where(
-                col(QboEntityRow.entity_type) == entity, col(QboEntityRow.active).is_(True)
-            )
-        ).all()
+        rows = _active(session, entity)
     return [ItemChoice(r.qbo_id, str(r.name or r.qbo_id), None, entity) for r in rows]
 
 

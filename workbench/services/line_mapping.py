@@ -11,19 +11,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from workbench.config import Settings
 from workbench.domain.proposals import SourceType, proposal_key
 from workbench.services.item_search import ItemChoice
 from workbench.services.progress import ProgressCallback, ignore_progress
 from workbench.store.engine import Store
-from workbench.store.tables import ItemAliasRow, LineItemRow, ProposalRow, QboEntityRow
+from workbench.store.tables import ItemAliasRow, LineItemRow, ProposalRow
 
 # The matcher and the proposal builder are imported where they are used: the app's first screen
 # imports this module and does not need them.
 if TYPE_CHECKING:
-    from workbench.domain.matching import Item
     from workbench.services.propose import ProposeReport
 
 CURRENT = "current mapping"
@@ -53,26 +52,6 @@ class ProductLine:
 class MappingReport:
     item_name: str
     proposals: ProposeReport
-
-
-def _items(session: Session) -> list[Item]:
-    """The active items of the reference cache, as the matcher reads them."""
-    from workbench.domain.matching import Item
-
-    rows = session.scalars(
-        select(QboEntityRow).where(
-            col(QboEntityRow.entity_type) == "Item", col(QboEntityRow.active).is_(True)
-        )
-    )
-    return [
-        Item(
-            id=r.qbo_id, name=str(r.raw.get("Name") or r.name or ""),
-            fully_qualified_name=str(r.raw.get("FullyQualifiedName") or r.name or ""),
-            sku=r.raw.get("Sku"), parent_id=(r.raw.get("ParentRef") or {}).get("value"),
-            type=str(r.raw.get("Type") or ""),
-        )
-        for r in rows
-    ]  # fmt: skip
 
 
 def _position(provenance: str) -> int | None:
@@ -128,6 +107,7 @@ def suggestions_for(store: Store, product_key: str, *, limit: int = 5) -> list[I
     alternatives, not just the choice already made.
     """
     from workbench.domain.matching import MatchSettings, Product, match_products
+    from workbench.services.item_mappings import qbo_items
 
     with store.session() as session:
         line = session.scalars(
@@ -136,7 +116,7 @@ def suggestions_for(store: Store, product_key: str, *, limit: int = 5) -> list[I
             .order_by(col(LineItemRow.id).desc())
         ).first()
         alias = session.get(ItemAliasRow, product_key)
-        items = _items(session)
+        items = [i for i in qbo_items(session) if i.active]
     choices = {
         i.id: ItemChoice(i.id, i.fully_qualified_name or i.name, i.sku, i.type) for i in items
     }
