@@ -206,7 +206,8 @@ class QboFault(QboError):
         )
 
     def to_json(self) -> dict[str, Any]:
-        """A storable form (the outbox keeps the fault of a failed entry)."""
+        """A storable form, with the hint (the outbox keeps the fault of a failed entry, and
+        ``describe_stored`` reads it back)."""
         return {
             "type": self.fault_type,
             "status": self.status,
@@ -215,6 +216,7 @@ class QboFault(QboError):
                 {"code": e.code, "Message": e.message, "Detail": e.detail, "element": e.element}
                 for e in self.errors
             ],
+            "hint": self.hint,
         }
 
 

@@ -348,7 +348,7 @@ class _Committer:
                 try:
                     body = self._prepare(session, row)
                 except QboFault as fault:
-                    self._fail(session, row, fault.to_json() | {"hint": fault.hint})
+                    self._fail(session, row, fault.to_json())
                     continue
                 except QboError as exc:
                     # Nothing of these rows was sent: they wait for the next commit.
@@ -385,7 +385,7 @@ class _Committer:
                 ) from None
             with self.store.session() as session:
                 for row in ready:
-                    self._fail(session, session.merge(row), fault.to_json() | {"hint": fault.hint})
+                    self._fail(session, session.merge(row), fault.to_json())
             self._settle([r.proposal_key for r in rows])
             return
         except QboAuthError:
@@ -401,7 +401,7 @@ class _Committer:
                 result = results[str(i + 1)]
                 row = session.merge(row)
                 if result.fault is not None:
-                    self._fail(session, row, result.fault.to_json() | {"hint": result.fault.hint})
+                    self._fail(session, row, result.fault.to_json())
                 elif result.obj is not None:
                     self._posted(session, row, result.obj)
         self._settle([r.proposal_key for r in rows])

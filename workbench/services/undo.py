@@ -100,7 +100,7 @@ def _undo_one(
             reason = f"{fault.code} {fault.message}" + (f" — {fault.hint}" if fault.hint else "")
             with store.session() as session:
                 current_row = session.merge(row)
-                current_row.undo_fault = fault.to_json() | {"hint": fault.hint}
+                current_row.undo_fault = fault.to_json()
                 session.add(current_row)
                 audit.record(
                     session, actor=reviewer, action="undo_refused", subject=row.proposal_key,
