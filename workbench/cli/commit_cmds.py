@@ -101,7 +101,7 @@ def history_cmd(batch_id: str | None, as_json: bool) -> None:
     with opened_store() as (_settings, store):
         if batch_id:
             found = history.entries(store, batch_id)
-            if not found and batch_id not in {b.id for b in history.batches(store)}:
+            if not found and not history.batch_exists(store, batch_id):
                 raise WorkbenchError(f"no commit batch {batch_id!r}: run `workbench history`")
             if as_json:
                 click.echo(jsonmoney.dumps([e.to_json() for e in found], indent=2))

@@ -79,12 +79,10 @@ class BatchEntry:
         }
 
 
-def batches(store: Store, *, limit: int | None = None) -> list[BatchSummary]:
+def batches(store: Store) -> list[BatchSummary]:
     """Newest first."""
     with store.session() as session:
         query = select(CommitBatchRow).order_by(col(CommitBatchRow.started_at).desc())
-        if limit is not None:
-            query = query.limit(limit)
         return [
             BatchSummary(
                 b.id,
@@ -100,6 +98,11 @@ def batches(store: Store, *, limit: int | None = None) -> list[BatchSummary]:
             )
             for b in session.scalars(query)
         ]
+
+
+def batch_exists(store: Store, batch_id: str) -> bool:
+    with store.session() as session:
+        return session.get(CommitBatchRow, batch_id) is not None
 
 
 def entries(store: Store, batch_id: str) -> list[BatchEntry]:
@@ -121,17 +124,14 @@ def entries(store: Store, batch_id: str) -> list[BatchEntry]:
 # -- audit log ----------------------------------------------------------------------------------
 
 
-def audit_rows(
-    store: Store, *, since: datetime | None = None, newest: int | None = None
-) -> Iterator[dict[str, Any]]:
+def audit_rows(store: Store, *, newest: int | None = None) -> Iterator[dict[str, Any]]:
     """The log in order, as plain values; ``newest=N`` gives only the last N, newest first
     (the History tab's view: the log grows with every post, so it is never read whole)."""
     with store.session() as session:
-        query = select(AuditRow).order_by(col(AuditRow.id))
-        if newest is not None:
+        if newest is None:
+            query = select(AuditRow).order_by(col(AuditRow.id))
+        else:
             query = select(AuditRow).order_by(col(AuditRow.id).desc()).limit(newest)
-        if since is not None:
-            query = query.where(col(AuditRow.at) >= since)
         for row in session.scalars(query):
             yield {
                 "at": row.at.isoformat(),
