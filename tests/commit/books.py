@@ -50,6 +50,11 @@ class Books:
                     found[f"shopify:{source_type.value}:{source_id}:v1"] += 1
         return found
 
+    def approved_posted(self) -> dict[str, int]:
+        """How many times QuickBooks holds each approved entry (1 each: posted exactly once)."""
+        posted = self.posted_keys()
+        return {k: posted[k] for k in self.approved}
+
     def states(self) -> Counter[str]:
         with self.store.session() as session:
             return Counter(session.scalars(select(col(ProposalRow.state))))

@@ -84,7 +84,7 @@ def test_commit_history_undo_and_audit(
 
     code, out, err = run(capsys, "undo", batch["id"], "--yes")
     assert code == 0, err
-    assert "refused" in out and sum(books.posted_keys()[k] for k in books.approved) == 0
+    assert "refused" in out and sum(books.approved_posted().values()) == 0
 
     target = tmp_path / "audit.csv"
     code, out, _ = run(capsys, "audit", "--csv", str(target))

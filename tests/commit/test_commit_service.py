@@ -43,8 +43,7 @@ def test_every_approved_entry_is_posted_once_in_batches_of_the_chosen_size(books
         report = commit(books.store, client, reviewer="ada", batch_size=7)
     assert sorted(report.posted) == sorted(books.approved)
     assert not report.failed
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
     assert report.calls == len(sizes) and max(sizes) == 7
     with books.store.session() as session:
         rows = {r.key: r for r in session.scalars(select(ProposalRow))}
@@ -118,8 +117,7 @@ def test_a_failed_entry_keeps_qbos_message_and_is_posted_after_the_fix(books: Bo
     with quick_client(books) as client:
         second = commit(books.store, client, reviewer="ada")
     assert second.posted == [victim]
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
 
 
 def test_a_lost_answer_is_replayed_under_the_same_requestid(books: Books) -> None:
@@ -127,8 +125,7 @@ def test_a_lost_answer_is_replayed_under_the_same_requestid(books: Books) -> Non
     with quick_client(books) as client:
         report = commit(books.store, client, reviewer="ada", batch_size=5)
     assert not report.failed and sorted(report.posted) == sorted(books.approved)
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
     assert books.sandbox.qbo.fault_plan.injected["lost"] == 2
 
 
@@ -141,8 +138,7 @@ def test_an_unknown_outcome_is_looked_up_before_anything_is_sent_again(books: Bo
         report = commit(books.store, client, reviewer="ada", batch_size=5)
     assert report.recovered == 5
     assert sorted(report.posted) == sorted(books.approved)
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
 
 
 class DiesAfterSending(QboClient):
@@ -169,8 +165,7 @@ def test_a_crash_after_sending_is_resolved_on_the_next_commit(books: Books) -> N
     with quick_client(books) as client:
         report = commit(books.store, client, reviewer="ada")
     assert report.recovered == 4
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
     assert books.states()[ProposalState.POSTED] == len(books.approved)
 
 
@@ -205,8 +200,7 @@ def test_quickbooks_unreachable_stops_the_commit_without_losing_anything(books: 
     with quick_client(books) as client:
         report = commit(books.store, client, reviewer="ada")
     assert sorted(report.posted) == sorted(books.approved)
-    posted = books.posted_keys()
-    assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+    assert books.approved_posted() == dict.fromkeys(books.approved, 1)
 
 
 def test_a_second_commit_on_the_same_sqlite_database_is_refused(books: Books) -> None:

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.tui.conftest import small_store  # noqa: F401  (fixture)
-from tests.tui.tab_books import add_books
+from tests.tui.conftest import books, small_store  # noqa: F401  (fixtures)
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
 from workbench.services.item_search import account_choices
@@ -20,13 +19,7 @@ from workbench.store.tables import AuditRow, ProposalRow
 MUG = "gid://shopify/ProductVariant/MUG-12OZ"
 
 
-@pytest.fixture
-def books(small_store: Store) -> Store:  # noqa: F811
-    add_books(small_store)
-    return small_store
-
-
-def test_deleting_an_alias_sends_the_product_back_to_the_matcher(books: Store) -> None:
+def test_deleting_an_alias_sends_the_product_back_to_the_matcher(books: Store) -> None:  # noqa: F811
     view = MappingView(books)
     view.delete_alias(MUG, reviewer="ana")
     assert MUG not in {a.product_key for a in view.load().aliases}
@@ -37,13 +30,13 @@ def test_deleting_an_alias_sends_the_product_back_to_the_matcher(books: Store) -
         view.delete_alias(MUG, reviewer="ana")
 
 
-def test_role_search_offers_only_allowed_account_types(books: Store) -> None:
+def test_role_search_offers_only_allowed_account_types(books: Store) -> None:  # noqa: F811
     names = {c.name for c in MappingView(books).search_for("fees")("")}
     assert names == {"Merchant fees", "Bank Charges & Fees"}
     assert {c.note for c in account_choices(books, ["Bank"])} == {"Bank"}
 
 
-def test_payout_review_shows_candidates_until_one_is_linked(books: Store) -> None:
+def test_payout_review_shows_candidates_until_one_is_linked(books: Store) -> None:  # noqa: F811
     review = PayoutReview(books)
     [payout] = review.load()
     assert payout.decidable and payout.candidates == 2
@@ -57,7 +50,7 @@ def test_payout_review_shows_candidates_until_one_is_linked(books: Store) -> Non
     assert after.linked_to == "Deposit:145" and not after.decidable
 
 
-def test_accept_all_takes_only_suggestions_at_or_above_the_threshold(books: Store) -> None:
+def test_accept_all_takes_only_suggestions_at_or_above_the_threshold(books: Store) -> None:  # noqa: F811
     queue = SkuQueue(books, accept_at=85)
     before = queue.load()
     strong = {e.key for e in before if e.best and e.best.score >= 85}
@@ -67,7 +60,7 @@ def test_accept_all_takes_only_suggestions_at_or_above_the_threshold(books: Stor
     assert {e.key for e in queue.load()} == weak
 
 
-def test_rebuilds_from_the_tabs_use_the_profiles_settings(books: Store) -> None:
+def test_rebuilds_from_the_tabs_use_the_profiles_settings(books: Store) -> None:  # noqa: F811
     """Resolving a SKU or deleting an alias rebuilds proposals as a sync would: with the
     profile's settings (here its DocNumber template), not the defaults."""
     profile = Settings(doc_number_template="WB-{number}")

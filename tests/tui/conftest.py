@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.factories import balance_node, order_node, payout_node
+from tests.tui.tab_books import add_books
 from workbench.services.propose import propose_all
 from workbench.shopify.normalize import (
     balance_transaction_from_graphql,
@@ -30,6 +31,14 @@ def small_store(tmp_path: Path) -> Iterator[Store]:
     fill_small_store(store)
     yield store
     store.close()
+
+
+@pytest.fixture
+def books(small_store: Store) -> Store:
+    """The small store with the QuickBooks company of ``tab_books`` (items, accounts, a
+    deposit that may be the payout): what the Payouts, SKUs and Mappings tabs show."""
+    add_books(small_store)
+    return small_store
 
 
 def fill_small_store(store: Store) -> None:

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Button, Static
 
 from tests.commit.books import Books, make_books, refuse_date
-from tests.tui.tab_pilot import settle
+from tests.tui.tab_pilot import press, settle
 from workbench.domain.proposals import ProposalState
 from workbench.services.workspace import Workspace
 from workbench.tui.app import WorkbenchApp
@@ -41,20 +41,17 @@ async def test_c_asks_then_posts_everything_approved_and_shows_the_summary(
     app = app_for(books)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         screen = app.screen
         assert isinstance(screen, CommitScreen)
         body = str(screen.query_one("#commit-body", Static).render())
         assert f"{len(books.approved)} approved entries" in body
         assert books.posted_keys().total() == 0  # nothing before the answer
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         await pilot.pause()
         status = str(screen.query_one("#commit-status", Static).render())
         assert f"{len(books.approved)} posted, 0 failed" in status
-        posted = books.posted_keys()
-        assert {k: posted[k] for k in books.approved} == {k: 1 for k in books.approved}
+        assert books.approved_posted() == dict.fromkeys(books.approved, 1)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -65,8 +62,7 @@ async def test_n_at_the_confirmation_posts_nothing(books: Books) -> None:
     app = app_for(books)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         assert isinstance(app.screen, CommitScreen)
         await pilot.press("n")
         await pilot.pause()
@@ -79,8 +75,7 @@ async def test_without_quickbooks_the_commit_says_to_connect_first(books: Books)
     app = app_for(books, connected=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, "c")
         assert isinstance(app.screen, CommitScreen)
         await pilot.press("y")
         await pilot.pause()
@@ -95,10 +90,8 @@ async def test_failures_are_listed_with_quickbooks_message(books: Books) -> None
     app = app_for(books)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "c")
+        await press(pilot, "y")
         await pilot.pause()
         screen = app.screen
         assert screen.has_class("-failures")
@@ -117,14 +110,11 @@ async def test_history_tab_lists_the_batch_and_undoes_it_after_confirmation(
     app = app_for(books)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "c")
+        await press(pilot, "y")
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("5")
-        await settle(pilot)
+        await press(pilot, "5")
         history = app.screen.query_one(HistoryTab)
         batches = history.query_one("#batches-list", NavTable)
         entries = history.query_one("#entries-list", NavTable)
@@ -133,9 +123,8 @@ async def test_history_tab_lists_the_batch_and_undoes_it_after_confirmation(
         await pilot.press("U")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         await pilot.pause()
         await settle(pilot)
-    assert sum(books.posted_keys()[k] for k in books.approved) == 0
+    assert sum(books.approved_posted().values()) == 0
     assert books.states()[ProposalState.POSTED] == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.tab_pilot import SIZE, main_screen, settle
+from tests.tui.tab_pilot import SIZE, main_screen, press, settle
 from tests.tui.test_settings_screen import type_into
 from workbench.cli.run_app import configured_app
 from workbench.config import load_settings
@@ -33,8 +33,7 @@ async def save_shop(pilot: Pilot[Any], url: str, token: str) -> None:
     assert isinstance(pilot.app.screen, SettingsScreen)
     await type_into(pilot, "shopify_shop_url", url)
     await type_into(pilot, "shopify_token", token)
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    await press(pilot, "ctrl+s")
 
 
 async def test_the_shop_saved_on_the_welcome_screen_is_synced_without_a_restart(
@@ -46,8 +45,7 @@ async def test_the_shop_saved_on_the_welcome_screen_is_synced_without_a_restart(
         await settle(pilot)
         await type_into(pilot, "auto_sync_minutes", "30")
         await save_shop(pilot, served.shopify_url, served.shopify_token)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         screen = main_screen(app)
         assert app.workspace.can_sync
         assert app.workspace.settings is not None
@@ -70,8 +68,7 @@ async def test_a_setting_that_cannot_be_used_is_reported_and_the_app_goes_on(
         # The file is edited behind the screen's back before it closes: it no longer reads,
         # so the saved settings cannot be put to use.
         (isolated_home / "config.toml").write_text("shopify_shop_url = [", encoding="utf-8")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         main_screen(app)
         assert not app.workspace.can_sync  # still the settings it started with
         messages = [n.message for n in app._notifications]

@@ -8,7 +8,7 @@ import re
 
 from textual.widgets import Static, TabbedContent
 
-from tests.tui.tab_pilot import main_screen, settle
+from tests.tui.tab_pilot import main_screen, press, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
@@ -36,15 +36,13 @@ async def test_slash_filters_and_escape_clears(small_store: Store) -> None:
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"kind:order zo", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"kind:order zo", "enter")
         assert labels(app) == ["#1001 Order"]
         assert "1 of 4 to review in view" in app.sub_title
         # The filter stays on show while it applies.
         assert app.screen.query_one(FilterBar).display
         assert app.screen.query_one(ActivityList).has_focus
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert len(labels(app)) == 4
         assert "4 to review" in app.sub_title and "in view" not in app.sub_title
         assert not app.screen.query_one(FilterBar).display
@@ -54,11 +52,9 @@ async def test_filter_by_state_flag_and_date(small_store: Store) -> None:
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"state:needs_attention flag:tieout", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"state:needs_attention flag:tieout", "enter")
         assert labels(app) == ["#1002 Refund"]
-        await pilot.press("slash", "ctrl+u", *"date:2026-11-02..2026-11-04", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", "ctrl+u", *"date:2026-11-02..2026-11-04", "enter")
         assert labels(app) == ["Payout 77", "#1002 Refund", "#1002 Order"]
 
 
@@ -66,8 +62,7 @@ async def test_a_mistyped_filter_is_explained_and_not_applied(small_store: Store
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"state:aproved", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"state:aproved", "enter")
         note = app.screen.query_one("#filter-note", Static)
         assert "not a state" in str(note.render())
         assert len(labels(app)) == 4
@@ -78,8 +73,7 @@ async def test_an_empty_result_says_what_to_do(small_store: Store) -> None:
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"gateway:paypal", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"gateway:paypal", "enter")
         assert labels(app) == []
         panel = app.screen.query_one(DetailPanel)
         assert panel.detail is None and "Esc clears" in str(panel.render())
@@ -90,14 +84,12 @@ async def test_o_cycles_the_sort(small_store: Store) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert labels(app)[0] == "Payout 77"
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert labels(app) == ["#1001 Order", "#1002 Order", "#1002 Refund", "Payout 77"]
         await pilot.press("o")
         await settle(pilot)  # largest amount first: the payout (204.92), the refund last
         assert labels(app)[0] == "Payout 77" and labels(app)[-1] == "#1002 Refund"
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert labels(app)[0] == "#1002 Refund"
         assert "smallest amount first" in str(app.screen.query_one("#list-title").render())
 
@@ -128,8 +120,7 @@ async def test_footer_offers_review_keys_only_where_they_apply(small_store: Stor
         assert not screen.check_action("map_line", ())
         assert not screen.check_action("clear", ())
         assert not screen.check_action("sync", ())  # no shop configured
-        await pilot.press("G")
-        await settle(pilot)
+        await press(pilot, "G")
         assert screen.check_action("map_line", ())
         await pilot.press("2")
         await pilot.pause()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.tab_pilot import SIZE, current_label, main_screen, run_command, settle
+from tests.tui.tab_pilot import SIZE, current_label, main_screen, press, run_command, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
@@ -40,8 +40,7 @@ async def test_a_jump_beyond_the_window_lands_once_the_full_list_is_read(
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"kind:payout", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"kind:payout", "enter")
         assert app.screen.query_one(ActivityList).row_count == 1
         # Clearing the filter reloads only the first row at once; #1001 is the last row.
         await run_command(pilot, "1001")

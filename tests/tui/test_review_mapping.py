@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import order_node
-from tests.tui.tab_pilot import settle
+from tests.tui.tab_pilot import press, settle
 from workbench.domain.proposals import ProposalState
 from workbench.errors import WorkbenchError
 from workbench.qbo.models import QboObject
@@ -87,21 +87,17 @@ async def test_m_maps_the_unmapped_line_by_search_and_rebuilds_the_proposal(stor
     app = WorkbenchApp(Workspace(store), user="ana")
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
+        await press(pilot, "j")
         row = app.screen.query_one(ActivityList).row_at(1)
         assert row is not None and row.label == "#1005 Order"
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         picker = app.screen
         # One line, unmapped: straight to the picker, which names the line.
         assert isinstance(picker, ItemPicker)
         assert "Sticker Pack (STK-PACK)" in picker.title_text
-        await pilot.press(*"decal")
-        await settle(pilot)
+        await press(pilot, *"decal")
         assert picker.choices[0].id == "24"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, MainScreen)
         assert any("Vinyl Decal Set" in n.message for n in app._notifications)
     alias = alias_of(store, "STK-PACK")
@@ -121,8 +117,7 @@ async def test_m_offers_the_matchers_suggestions_and_enter_takes_the_first(store
         assert isinstance(picker, ItemPicker)
         assert [c.id for c in picker.choices] == ["22"]  # Beanie Charcoal, suggested
         assert "beanie" in picker.choices[0].note
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
     alias = alias_of(store, "BNE-MER")
     assert alias is not None and alias.item_id == "22"
     assert proposal(store, BEANIE_ORDER).lines[0]["target"] == "Item:22"
@@ -134,19 +129,16 @@ async def test_m_on_an_order_of_mapped_lines_asks_which_line(store: Store) -> No
         await settle(pilot)
         await pilot.press("G")  # #1001: Hoodie (item 7) and Mug (item 9), both mapped
         await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         chooser = app.screen
         assert isinstance(chooser, LineChooser)
         assert [line.sku for line in chooser.lines] == ["HD-BLK-M", "MUG-12OZ"]
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         picker = app.screen
         assert isinstance(picker, ItemPicker)
         # Changing a mapping: the current item is offered first, marked as such.
         assert picker.choices[0].id == "9" and picker.choices[0].note == "current mapping"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, MainScreen)
     with store.session() as session:
         aliases = {a.product_key: a.item_id for a in session.scalars(select(ItemAliasRow))}
@@ -161,8 +153,7 @@ async def test_m_is_not_offered_on_a_payout(store: Store) -> None:
         labels = [r.label for i in range(activity.row_count) if (r := activity.row_at(i))]
         activity.move_to(labels.index("Payout 77"))
         await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         assert isinstance(app.screen, MainScreen)
 
 
@@ -178,11 +169,9 @@ async def test_a_failed_mapping_is_a_notification_and_the_app_carries_on(
     app = WorkbenchApp(workspace)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("j", "m")
-        await settle(pilot)
+        await press(pilot, "j", "m")
         assert isinstance(app.screen, ItemPicker)
-        await pilot.press(*"decal", "enter")
-        await settle(pilot)
+        await press(pilot, *"decal", "enter")
         screen = app.screen
         assert isinstance(screen, MainScreen) and app.is_running
         assert any("inactive in QuickBooks" in n.message for n in app._notifications)

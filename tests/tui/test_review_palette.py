@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.tui.tab_pilot import current_label, main_screen, run_command, settle
+from tests.tui.tab_pilot import current_label, main_screen, press, run_command, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
@@ -28,8 +28,7 @@ async def test_jumping_to_an_order_the_filter_hides_clears_the_filter(small_stor
     app = WorkbenchApp(Workspace(small_store))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"kind:payout", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"kind:payout", "enter")
         assert app.screen.query_one(ActivityList).row_count == 1
         await pilot.press("2")  # from another tab, too
         await run_command(pilot, "1002")

@@ -3,7 +3,7 @@ after a confirmation that states the count and the total."""
 
 from __future__ import annotations
 
-from tests.tui.tab_pilot import main_screen, settle
+from tests.tui.tab_pilot import main_screen, press, settle
 from workbench.domain.proposals import ProposalState
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
@@ -43,8 +43,7 @@ async def test_space_marks_rows_and_a_approves_only_the_selection(small_store: S
         assert format_row(row, 60, selected=True).startswith(SELECTED)
         assert not format_row(row, 60).startswith(SELECTED)
         await pilot.press("g")  # the cursor on the payout does not change what `a` acts on
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert states(small_store) == {
             PAYOUT: ProposalState.PENDING,
             REFUND: ProposalState.NEEDS_ATTENTION,
@@ -52,8 +51,7 @@ async def test_space_marks_rows_and_a_approves_only_the_selection(small_store: S
             ORDER_1001: ProposalState.APPROVED,
         }
         assert activity.selected == set()  # a decision consumes the selection
-        await pilot.press("j", "j", "space", "space", "u")
-        await settle(pilot)
+        await press(pilot, "j", "j", "space", "space", "u")
         assert states(small_store)[ORDER_1002] == ProposalState.PENDING
         assert states(small_store)[ORDER_1001] == ProposalState.PENDING
 
@@ -88,15 +86,13 @@ async def test_shift_a_asks_with_count_and_total_then_approves_the_clean_rows(
     app = WorkbenchApp(Workspace(small_store), user="ana")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("A")
-        await settle(pilot)
+        await press(pilot, "A")
         modal = app.screen
         assert isinstance(modal, ConfirmScreen)
         # Clean: the payout (204.92) and both orders (129.00 each); the refund is flagged.
         assert "Approve 3 clean entries?" in modal.title_text
         assert "462.92 USD" in modal.body
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         assert states(small_store) == {
             PAYOUT: ProposalState.APPROVED,
             REFUND: ProposalState.NEEDS_ATTENTION,
@@ -110,24 +106,19 @@ async def test_shift_a_respects_the_filter_and_n_approves_nothing(small_store: S
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        await pilot.press("slash", *"kind:order", "enter")
-        await settle(pilot)
-        await pilot.press("A")
-        await settle(pilot)
+        await press(pilot, "slash", *"kind:order", "enter")
+        await press(pilot, "A")
         modal = app.screen
         assert isinstance(modal, ConfirmScreen)
         assert "Approve 2 clean entries?" in modal.title_text
         assert "258.00 USD" in modal.body and "matching the filter" in modal.body
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert app.screen is screen
         assert set(states(small_store).values()) == {
             ProposalState.PENDING,
             ProposalState.NEEDS_ATTENTION,
         }
-        await pilot.press("A")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "A")
+        await press(pilot, "y")
         assert states(small_store)[ORDER_1001] == ProposalState.APPROVED
         assert states(small_store)[PAYOUT] == ProposalState.PENDING  # outside the filter

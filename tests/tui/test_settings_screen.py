@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.qbo.qbo_support import API_URL, Env, make_env
-from tests.tui.tab_pilot import settle
+from tests.tui.tab_pilot import press, settle
 from workbench.services.settings_edit import SettingsEditor
 from workbench.tui.screens.settings import SettingsScreen
 
@@ -73,8 +73,7 @@ async def test_fill_save_and_read_back(isolated_home: Path) -> None:
         # Typed, the secret shows as bullets only.
         assert SECRET not in visible_text(app)
         assert "•" * len(SECRET) in visible_text(app)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         data = config(isolated_home)
         assert data["shopify_shop_url"] == "https://fernwood.myshopify.com"
         assert data["shopify_token"] == SECRET
@@ -96,8 +95,7 @@ async def test_a_bad_url_is_refused_with_the_message_on_its_field(isolated_home:
         await settle(pilot)
         await type_into(pilot, "shopify_shop_url", "http://fernwood.myshopify.com")
         await type_into(pilot, "shopify_token", SECRET)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         error = app.screen.query_one("#err-shopify_shop_url", Static)
         assert error.display
         assert "plain http:// is refused" in str(error.content)
@@ -106,8 +104,7 @@ async def test_a_bad_url_is_refused_with_the_message_on_its_field(isolated_home:
         assert not (isolated_home / "config.toml").exists()
         # Fixing the field clears the message and saves.
         await type_into(pilot, "shopify_shop_url", "https://fernwood.myshopify.com")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert not error.display
         assert config(isolated_home)["shopify_shop_url"] == "https://fernwood.myshopify.com"
         await pilot.press("escape")
@@ -127,14 +124,12 @@ async def test_client_credentials_replace_the_token_fields(isolated_home: Path) 
         assert not screen.query_one("#row-shopify_token").display
         await type_into(pilot, "shopify_shop_url", "https://fernwood.myshopify.com")
         await type_into(pilot, "shopify_client_id", "abc123")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "client secret" in str(
             screen.query_one("#err-shopify_client_secret", Static).content
         )
         await type_into(pilot, "shopify_client_secret", "s3cr3t-value")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "s3cr3t-value" not in visible_text(app)
     data = config(isolated_home)
     assert data["shopify_client_id"] == "abc123"
@@ -187,8 +182,7 @@ async def test_connect_quickbooks_shows_the_address_and_the_company(
         await type_into(pilot, "qbo_client_id", qbo_env.company.client_id)
         await type_into(pilot, "qbo_client_secret", qbo_env.company.client_secret)
         app.screen.query_one("#qbo-connect").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await settle(pilot)
         assert opened and "connect/oauth2" in opened[0]
         assert qbo_env.company.realm_id in str(status.content)

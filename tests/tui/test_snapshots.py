@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.tui.tab_pilot import settle
+from tests.tui.tab_pilot import press, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.tui.app import WorkbenchApp
@@ -24,8 +24,7 @@ def test_review_screen_on_an_order(snap_compare: Any, small_store: Store) -> Non
 
     async def to_order(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("j", "j", "j")
-        await settle(pilot)
+        await press(pilot, "j", "j", "j")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=to_order)
 
@@ -47,9 +46,7 @@ def test_review_screen_filtered(snap_compare: Any, small_store: Store) -> None:
 
     async def filtered(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("slash", *"kind:order state:pending", "enter")
-        await settle(pilot)
-        await pilot.press("space")
-        await settle(pilot)
+        await press(pilot, "slash", *"kind:order state:pending", "enter")
+        await press(pilot, "space")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=filtered)

@@ -3,11 +3,9 @@ the role allows; an alias is deleted after a confirmation. Both are audited with
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.tui.tab_books import add_books
 from tests.tui.tab_pilot import SIZE, press, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
@@ -18,12 +16,6 @@ from workbench.tui.tabs.mappings import MappingsTab
 from workbench.tui.widgets.item_picker import ItemPicker
 
 MUG = "gid://shopify/ProductVariant/MUG-12OZ"
-
-
-@pytest.fixture
-def books(small_store: Store) -> Store:
-    add_books(small_store)
-    return small_store
 
 
 async def test_enter_maps_a_role_to_an_account_of_an_allowed_type(books: Store) -> None:

@@ -3,11 +3,9 @@ the keyboard, each decision recorded with the reviewer."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from tests.tui.tab_books import add_books
 from tests.tui.tab_pilot import SIZE, press, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
@@ -17,12 +15,6 @@ from workbench.tui.screens.reason_prompt import ReasonPrompt
 from workbench.tui.tabs.payouts import PayoutsTab
 
 KEY = "shopify:payout:77:v1"
-
-
-@pytest.fixture
-def books(small_store: Store) -> Store:
-    add_books(small_store)
-    return small_store
 
 
 def _decisions(store: Store) -> list[ReviewDecisionRow]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.tui.tab_books import add_books
 from tests.tui.tab_pilot import SIZE, press, settle
 from workbench.services.item_mappings import match_all
 from workbench.services.sandbox_session import Sandbox, fill_store, start_sandbox
@@ -25,12 +24,6 @@ from workbench.tui.tabs.skus import UnmatchedSkusTab
 from workbench.tui.widgets.item_picker import ItemPicker
 
 HOODIE = "gid://shopify/ProductVariant/HD-HGR-S"
-
-
-@pytest.fixture
-def books(small_store: Store) -> Store:
-    add_books(small_store)
-    return small_store
 
 
 def _aliases(store: Store) -> dict[str, tuple[str, str]]:

@@ -11,25 +11,17 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.tab_books import add_books
-from tests.tui.tab_pilot import SIZE, settle
+from tests.tui.tab_pilot import SIZE, press, settle
 from workbench.services.workspace import Workspace
 from workbench.store.engine import Store
 from workbench.store.tables import AuditRow, CommitBatchRow, OutboxRow
 from workbench.tui.app import WorkbenchApp
 
 
-@pytest.fixture
-def books(small_store: Store) -> Store:
-    add_books(small_store)
-    return small_store
-
-
 def _on_tab(key: str) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press(key)
-        await settle(pilot)
+        await press(pilot, key)
 
     return run_before
 
