@@ -3,7 +3,7 @@ proposals, and the bookkeeper's decisions (link, post anyway, skip) kept with th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Container, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,27 +82,53 @@ def record_from_qbo(row: QboEntityRow, bank_id: str | None) -> QboRecord | None:
     )  # fmt: skip
 
 
-def _decisions(session: Session) -> dict[str, ReviewDecisionRow]:
+def latest_decisions(
+    session: Session, keys: list[str] | None = None
+) -> dict[str, ReviewDecisionRow]:
+    """The most recent link / post anyway / skip decision of each proposal (of ``keys`` only,
+    when given)."""
+    query = select(ReviewDecisionRow).where(col(ReviewDecisionRow.decision).in_(DECIDED))
+    if keys is not None:
+        query = query.where(col(ReviewDecisionRow.proposal_key).in_(keys))
     latest: dict[str, ReviewDecisionRow] = {}
-    for row in session.scalars(
-        select(ReviewDecisionRow)
-        .where(col(ReviewDecisionRow.decision).in_(DECIDED))
-        .order_by(col(ReviewDecisionRow.id))
-    ):
+    for row in session.scalars(query.order_by(col(ReviewDecisionRow.id))):
         latest[row.proposal_key] = row
     return latest
 
 
-def find_duplicates(session: Session) -> list[DuplicateFlag]:
+def _bank_id(session: Session) -> str | None:
     bank = session.get(RoleMappingRow, Role.BANK.value)
-    bank_id = bank.qbo_id if bank else None
-    records = [
+    return bank.qbo_id if bank else None
+
+
+def _records(session: Session, types: Collection[str], bank_id: str | None) -> list[Any]:
+    """The cached QuickBooks records of ``types`` as the guard weighs them."""
+    return [
         r
         for row in session.scalars(
-            select(QboEntityRow).where(col(QboEntityRow.entity_type).in_(BANK_TYPES | SALES_TYPES))
+            select(QboEntityRow).where(col(QboEntityRow.entity_type).in_(types))
         )
         if (r := record_from_qbo(row, bank_id)) is not None
     ]
+
+
+def _payout_facts(session: Session, keys: Container[str], bank_id: str | None) -> list[PayoutFacts]:
+    """The payouts that have a proposal (one of ``keys``), by the columns the guard weighs:
+    whole rows would read their stored payloads too (0.3 s of the Payouts tab at 5,000)."""
+    facts = select(
+        col(PayoutRow.legacy_id), col(PayoutRow.local_date), col(PayoutRow.net),
+        col(PayoutRow.currency),
+    )  # fmt: skip
+    return [
+        PayoutFacts(key, legacy_id, local_date, net, currency, bank_id)
+        for legacy_id, local_date, net, currency in session.execute(facts)
+        if (key := proposal_key(SourceType.PAYOUT, legacy_id)) in keys
+    ]
+
+
+def find_duplicates(session: Session) -> list[DuplicateFlag]:
+    bank_id = _bank_id(session)
+    records = _records(session, BANK_TYPES | SALES_TYPES, bank_id)
     # Columns only: loading whole rows decoded every order's raw payload and every proposal's
     # body, which cost seconds per 10,000 orders on each `propose`.
     proposals = {
@@ -114,18 +140,7 @@ def find_duplicates(session: Session) -> list[DuplicateFlag]:
             )
         )
     }  # fmt: skip
-    payouts = [
-        PayoutFacts(key, legacy, day, net, currency, bank_id)
-        for legacy, day, net, currency in session.execute(
-            select(
-                col(PayoutRow.legacy_id),
-                col(PayoutRow.local_date),
-                col(PayoutRow.net),
-                col(PayoutRow.currency),
-            )
-        )
-        if (key := f"shopify:payout:{legacy}:v1") in proposals
-    ]
+    payouts = _payout_facts(session, proposals, bank_id)
     orders = [
         OrderFacts(key, name, proposals[key][1], currency)
         for legacy, name, currency in session.execute(
@@ -144,7 +159,7 @@ def find_duplicates(session: Session) -> list[DuplicateFlag]:
 def apply_duplicate_flags(session: Session) -> list[DuplicateFlag]:
     """Mark proposals from the guard's findings, honouring decisions already taken."""
     flags = find_duplicates(session)
-    decided = _decisions(session)
+    decided = latest_decisions(session)
     for flag in flags:
         row = session.get(ProposalRow, flag.key)
         if row is None or row.state in {ProposalState.POSTED, ProposalState.LINKED}:
@@ -238,15 +253,8 @@ def payout_flags(session: Session) -> dict[str, DuplicateFlag]:
     Orders are left out: scanning every order to show one payout's candidates would cost the
     screen seconds at 100,000 orders, and the payout assignment never depends on them.
     """
-    bank = session.get(RoleMappingRow, Role.BANK.value)
-    bank_id = bank.qbo_id if bank else None
-    records = [
-        r
-        for row in session.scalars(
-            select(QboEntityRow).where(col(QboEntityRow.entity_type).in_(BANK_TYPES))
-        )
-        if (r := record_from_qbo(row, bank_id)) is not None
-    ]
+    bank_id = _bank_id(session)
+    records = _records(session, BANK_TYPES, bank_id)
     linked: dict[str, tuple[str, str]] = {}
     keys: set[str] = set()
     for key, state, qbo_type, qbo_id in session.execute(
@@ -258,30 +266,5 @@ def payout_flags(session: Session) -> dict[str, DuplicateFlag]:
         keys.add(key)
         if state == ProposalState.LINKED and qbo_type and qbo_id:
             linked[key] = (qbo_type, qbo_id)
-    # The columns the guard weighs, not whole rows: the stored payloads would be most of the
-    # read (0.3 s of the Payouts tab at 5,000 payouts).
-    facts = select(
-        col(PayoutRow.legacy_id), col(PayoutRow.local_date), col(PayoutRow.net),
-        col(PayoutRow.currency),
-    )  # fmt: skip
-    payouts = [
-        PayoutFacts(key, legacy_id, local_date, net, currency, bank_id)
-        for legacy_id, local_date, net, currency in session.execute(facts)
-        if (key := proposal_key(SourceType.PAYOUT, legacy_id)) in keys
-    ]
+    payouts = _payout_facts(session, keys, bank_id)
     return {flag.key: flag for flag in guard_payouts(payouts, records, linked)}
-
-
-def latest_decisions(session: Session, keys: list[str]) -> dict[str, ReviewDecisionRow]:
-    """The most recent link / post anyway / skip decision of each of ``keys``."""
-    latest: dict[str, ReviewDecisionRow] = {}
-    for row in session.scalars(
-        select(ReviewDecisionRow)
-        .where(
-            col(ReviewDecisionRow.decision).in_(DECIDED),
-            col(ReviewDecisionRow.proposal_key).in_(keys),
-        )
-        .order_by(col(ReviewDecisionRow.id))
-    ):
-        latest[row.proposal_key] = row
-    return latest
