@@ -135,7 +135,7 @@ class OrdersReader:
         self.rows_read = 0
         self.rows_skipped = 0
         self._first_line: dict[str, int] = {}
-        self._at = at = {name: header.index(name) for name in _COLUMNS}
+        at = {name: header.index(name) for name in _COLUMNS}
         self._name = at["Name"]
         # itemgetters pull a row's cells in one C call: this loop runs once per row.
         self._order_level = itemgetter(*(at[name] for name in _ORDER_LEVEL))

@@ -115,6 +115,7 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
         self._jump_to: tuple[str, str] | None = None
         self._footer_keys: tuple[str | None, str | None] = (None, None)
         self._built_tabs: set[str] = set()
+        self._had_selection = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -244,15 +245,13 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
     def _filter_applied(self, message: FilterBar.Applied) -> None:
         self.apply_view(message.view)
 
-    def apply_view(self, view: ReviewFilter, sort: SortOrder | None = None) -> None:
+    def apply_view(self, view: ReviewFilter) -> None:
         """Show only what ``view`` matches (the selection is dropped: it may be hidden now)."""
         queue = self.workspace.queue
         queue.view = view
         self.query_one(DetailPanel).empty_text = (
             "Nothing matches the filter. Esc clears it." if view.active else DetailPanel.EMPTY
         )
-        if sort is not None:
-            queue.sort = sort
         self.filter_bar.show(view)
         self.activity.clear_selection()
         self.activity.cursor = 0
@@ -294,9 +293,13 @@ class MainScreen(Screen[None], ReportsWorkerFailures, MapsProductLines, SyncsThe
         activity.action_cursor_down()
 
     @on(ActivityList.SelectionChanged)
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, message: ActivityList.SelectionChanged) -> None:
         self._show_title()
-        self.refresh_bindings()
+        # The keys that apply change only when the selection empties or starts (check_action
+        # reads whether there is one); rebuilding the footer on every space costs a repaint.
+        if bool(message.count) != self._had_selection:
+            self._had_selection = bool(message.count)
+            self.refresh_bindings()
 
     def action_decide(self, decision: str) -> None:
         activity = self.activity

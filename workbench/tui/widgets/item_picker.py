@@ -11,7 +11,7 @@ Usage (any screen or widget)::
 ``search`` is any ``Callable[[str], list[ItemChoice]]``; it is called from a thread worker on
 each keystroke (and once with the empty query on open), so it may read the store or rank
 20,000 names without freezing the screen. ``suggestions`` (e.g. the matcher's top five) are
-shown, numbered, while the query is empty; ``query`` pre-fills the input. The screen dismisses
+shown, numbered, while the query is empty. The screen dismisses
 with the chosen ``ItemChoice.id``, or None on Escape.
 """
 
@@ -99,20 +99,18 @@ class ItemPicker(ModalScreen[str | None], ReportsWorkerFailures):
         search: Search,
         title: str,
         *,
-        query: str = "",
         suggestions: Sequence[ItemChoice] = (),
     ) -> None:
         super().__init__()
         self.search = search
         self.title_text = title
-        self.initial_query = query
         self.suggestions = list(suggestions)
         self.choices: list[ItemChoice] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(self.title_text, id="picker-title")
-            yield Input(self.initial_query, placeholder="Type a name or SKU…", id="picker-input")
+            yield Input(placeholder="Type a name or SKU…", id="picker-input")
             yield OptionList(id="picker-list")
             yield Static(
                 "↑/↓ move · Enter choose · Esc cancel", id="picker-hint", classes="picker-muted"
@@ -120,7 +118,7 @@ class ItemPicker(ModalScreen[str | None], ReportsWorkerFailures):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self._lookup(self.initial_query)
+        self._lookup("")
 
     @on(Input.Changed, "#picker-input")
     def _typed(self, event: Input.Changed) -> None:
